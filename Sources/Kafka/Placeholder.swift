@@ -1,0 +1,2 @@
+// Placeholder: this module is being built; see docs/architecture.md.
+enum _KafkaPlaceholder {}

@@ -1,0 +1,9 @@
+import MDTCommands
+
+/// The executable only hands over to the command library.
+@main
+struct Entrypoint {
+    static func main() async {
+        await MDT.main()
+    }
+}
