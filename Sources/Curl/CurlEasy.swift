@@ -20,7 +20,7 @@ final class CurlTransfer {
 
     func headerLine(_ line: UnsafeRawBufferPointer) {
         var text = Substring(String(decoding: line, as: UTF8.self))
-        while let last = text.last, last == "\r" || last == "\n" { text.removeLast() }
+        while let last = text.last, last.isNewline { text.removeLast() }  // "\r\n" is one Character
         if text.hasPrefix("HTTP/") {
             // A new header block (after a 100 Continue or a redirect): keep only the last one.
             headers.removeAll()
@@ -64,6 +64,8 @@ final class CurlEasy {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var gzipBuffer: [UInt8] = []
+    /// New TCP connections the last transfer had to open (0 when it reused a kept-alive one).
+    private(set) var lastNewConnections = 0
     /// A valid pointer for an empty POST body (libcurl would otherwise read stdin).
     private let emptyBody: UnsafeMutablePointer<CChar>
 
@@ -126,6 +128,9 @@ final class CurlEasy {
         }
         if let thrown = transfer.thrown { throw thrown }
         guard code == CURLE_OK else { throw mapError(code, request: request, endpoint: endpoint) }
+        var connects = 0
+        _ = CCurl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        lastNewConnections = connects
         var status = transfer.status
         if status == 0 {
             var s = 0

@@ -7,6 +7,9 @@
 public final class HTTPClient {
     private let easy: CurlEasy
 
+    /// New TCP connections the last request opened: 0 when it reused a kept-alive connection.
+    public var lastNewConnections: Int { easy.lastNewConnections }
+
     public init() throws(CurlError) {
         easy = try CurlEasy()
     }

@@ -179,3 +179,30 @@ struct LiveClickHouseTests {
         #expect(error.description.contains("no_such_setting_mdt"))
     }
 }
+
+@Suite(.enabled(if: TestServices.available(.clickhouse)))
+struct LiveClickHouseStreamErrors {
+    @Test func exceptionAfterRowsStartedIsThrown() throws {
+        let ch = try liveClient()
+        var lines = 0
+        let error = try #require(throws: ClickHouseError.self) {
+            try ch.queryStreaming("SELECT number, throwIf(number = 300000) FROM system.numbers LIMIT 1000000") { chunk in
+                lines += chunk.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            }
+        }
+        #expect(error.code == 395)  // FUNCTION_THROW_IF_VALUE_IS_NON_ZERO
+        #expect(lines > 0 && lines <= 300_001)
+        try ch.ping()
+    }
+
+    @Test func clientTimeoutIsTyped() throws {
+        let ch = try liveClient(timeout: .milliseconds(300))
+        let error = try #require(throws: ClickHouseError.self) { try ch.query("SELECT sleep(2)") }
+        guard case .timedOut(let endpoint, _, false) = error else {
+            Issue.record("expected .timedOut, got \(error)")
+            return
+        }
+        #expect(endpoint == ch.endpoint.hostPort)
+        #expect(error.isRetriable)
+    }
+}

@@ -182,7 +182,7 @@ struct OwnRedisServerTests {
             return
         }
         #expect(endpoint == "127.0.0.1:\(server.port)")
-        #expect(completed == 2 && total == 3)
+        #expect(completed == 2 && total == 3, "\(error)")
         #expect(error.isRetriable)
 
         // While the server is down, calls fail with a typed, retriable error.
