@@ -12,8 +12,21 @@ let redisServerPath: String? = {
 /// binary fails rather than skips).
 let canStartRedis = TestServices.isCI || redisServerPath != nil
 
-/// A TCP port nothing listens on (bound to port 0, then released).
+/// Ports already handed out in this process: tests run in parallel, and the kernel may offer a
+/// just-released port again, which would let two tests share one server.
+private let handedOut = Shared<Set<Int>>([])
+
+/// A TCP port nothing listens on (bound to port 0, then released), never the same one twice.
 func unusedPort() -> Int {
+    while true {
+        let port = ephemeralPort()
+        var fresh = false
+        handedOut.update { fresh = $0.insert(port).inserted }
+        if fresh { return port }
+    }
+}
+
+private func ephemeralPort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
@@ -45,6 +58,7 @@ final class Shared<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
     func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
     func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func update(_ body: (inout T) -> Void) { lock.lock(); body(&value); lock.unlock() }
 }
 
 struct RedisServerStartFailed: Error, CustomStringConvertible {
@@ -80,7 +94,7 @@ final class OwnRedisServer {
         process = p
         // Ready when it accepts TCP connections (PING may need AUTH, so only connect).
         let ready = poll(timeout: .seconds(10)) { tcpConnects(port: port) }
-        guard ready else { throw RedisServerStartFailed(description: "redis-server on port \(port) did not start") }
+        guard ready, p.isRunning else { throw RedisServerStartFailed(description: "redis-server on port \(port) did not start") }
     }
 
     /// SIGKILL, as a crash would; waits until the process is gone.

@@ -158,6 +158,7 @@ struct OwnRedisServerTests {
             do {
                 let redis = try RedisClient(url: url, commandTimeout: .seconds(30))
                 _ = try redis.pipeline { p in
+                    p.append("CLIENT", "SETNAME", "mdt-pipeline-under-test")
                     p.append("SET", list + ":a", "1")
                     p.append("SET", list + ":b", "2")
                     p.append("BLPOP", list, "0")
@@ -171,7 +172,8 @@ struct OwnRedisServerTests {
 
         let observer = try RedisClient(url: url)
         let blocked = try poll(timeout: .seconds(10)) {
-            (try observer.command("CLIENT", "LIST").string ?? "").contains("cmd=blpop")
+            let clients = (try observer.command("CLIENT", "LIST").string ?? "").split(separator: "\n")
+            return clients.contains { $0.contains("name=mdt-pipeline-under-test") && $0.contains("cmd=blpop") }
         }
         #expect(blocked)
         server.kill()
@@ -182,7 +184,7 @@ struct OwnRedisServerTests {
             return
         }
         #expect(endpoint == "127.0.0.1:\(server.port)")
-        #expect(completed == 2 && total == 3, "\(error)")
+        #expect(completed == 3 && total == 4, "\(error)")
         #expect(error.isRetriable)
 
         // While the server is down, calls fail with a typed, retriable error.
