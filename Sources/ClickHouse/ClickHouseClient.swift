@@ -203,6 +203,12 @@ public final class ClickHouseClient {
         sql: String, format: String?, settings: [String: String], parameters: [String: String],
         queryID: String?, onChunk: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> ClickHouseSummary? {
+        if !parameters.isEmpty {
+            let version = try serverVersion()
+            if version.dialect == .legacy {
+                throw ClickHouseError.unsupported(feature: "query parameters ({name:Type})", version: version.text)
+            }
+        }
         var args = settings
         for (name, value) in parameters { args["param_" + name] = value }
         var request = makeRequest(arguments: args, queryID: queryID)
@@ -292,7 +298,7 @@ public final class ClickHouseClient {
         var start = end
         while start > 0, tail[start - 1] != UInt8(ascii: "\n") { start -= 1 }
         let line = String(decoding: tail[start..<end], as: UTF8.self)
-        guard line.hasPrefix("Code: "), line.contains("Exception") else { return nil }
+        guard line.hasPrefix("Code: "), line.contains("DB::") else { return nil }
         return ServerException(line)
     }
 

@@ -18,6 +18,8 @@ public enum ClickHouseError: Error, Sendable, CustomStringConvertible {
     case http(endpoint: String, status: Int, body: String)
     /// The answer did not have the expected shape (e.g. `version()` unparsable).
     case unexpectedResponse(String)
+    /// The server is too old for a feature (e.g. query parameters need 20.1+).
+    case unsupported(feature: String, version: String)
     /// Any other transport failure.
     case transport(CurlError)
 
@@ -70,6 +72,8 @@ public enum ClickHouseError: Error, Sendable, CustomStringConvertible {
             return "ClickHouse at \(ep) answered HTTP \(status): \(Self.oneLine(body, limit: 200))"
         case .unexpectedResponse(let what):
             return "unexpected answer from ClickHouse: \(Self.oneLine(what, limit: 200))"
+        case .unsupported(let feature, let version):
+            return "ClickHouse \(version) does not support \(feature); it needs 20.1 or later"
         case .transport(let error):
             return "ClickHouse: \(error.description)"
         }

@@ -52,6 +52,19 @@ struct LiveHTTPClientTests {
         #expect(response.text == "42\n")
     }
 
+    @Test func basicAuthIsSent() throws {
+        let http = try HTTPClient()
+        let good = try http.perform(HTTPRequest(
+            method: .post, url: try base + "/", body: Array("SELECT 7".utf8),
+            basicAuth: (TestServices.clickhouseUser, TestServices.clickhousePassword)))
+        #expect(good.status == 200 && good.text == "7\n")
+        let bad = try http.perform(HTTPRequest(
+            method: .post, url: try base + "/", body: Array("SELECT 7".utf8),
+            basicAuth: (TestServices.clickhouseUser, "not-the-password")))
+        #expect(bad.status == 401 || bad.status == 403 || bad.status == 500)
+        #expect(bad.text.contains("193") || bad.text.contains("516"))
+    }
+
     @Test func totalTimeoutIsTyped() throws {
         let http = try HTTPClient()
         let request = HTTPRequest(method: .post, url: try base + "/", headers: auth, body: Array("SELECT sleep(2)".utf8), timeout: .milliseconds(300))

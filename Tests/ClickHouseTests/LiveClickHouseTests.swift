@@ -169,6 +169,22 @@ struct LiveClickHouseTests {
         #expect(try !ch.kill(queryID: queryID))
     }
 
+    @Test func queryParametersFollowTheDialect() throws {
+        let ch = try liveClient()
+        if try ch.dialect == .legacy {
+            let error = try #require(throws: ClickHouseError.self) {
+                try ch.query("SELECT {x:UInt8}", parameters: ["x": "5"])
+            }
+            guard case .unsupported = error else {
+                Issue.record("expected .unsupported, got \(error)")
+                return
+            }
+            #expect(error.description.contains(try ch.version()))
+        } else {
+            #expect(try ch.queryText("SELECT {x:UInt8} + 1", parameters: ["x": "5"]) == "6")
+        }
+    }
+
     @Test func settingsReachTheServer() throws {
         let ch = try liveClient()
         let text = try ch.queryText("SELECT value FROM system.settings WHERE name = 'max_block_size'", settings: ["max_block_size": "1234"])
