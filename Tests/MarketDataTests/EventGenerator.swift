@@ -16,7 +16,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// Random events. `wide`: full value ranges (JSON round trip); otherwise values ClickHouse stores
-/// faithfully (times 2000-2099, |price| < 1e8, unique `seq` so ReplacingMergeTree keeps every row).
+/// faithfully (times within 3 weeks of March 2026, |price| < 1e8, unique `seq` so ReplacingMergeTree keeps every row).
 struct EventGenerator {
     var rng: SplitMix64
     let wide: Bool
@@ -27,6 +27,7 @@ struct EventGenerator {
     static let makers = ["NSDQ", "ARCA", "MD01", "", "AB", "Q\"\\Z"]
     static let t2000: Int64 = 946_684_800 * 1_000_000_000
     static let t2099: Int64 = 4_070_908_800 * 1_000_000_000
+    static let t2026: Int64 = 1_772_323_200 * 1_000_000_000
 
     init(seed: UInt64, wide: Bool) { rng = SplitMix64(seed: seed); self.wide = wide }
 
@@ -34,7 +35,9 @@ struct EventGenerator {
 
     mutating func time() -> Nanos {
         if wide && rng.below(10) == 0 { return [0, 1, 999_999_999, 253_402_300_799_999_999][rng.below(4)] }
-        return rng.int(Self.t2000...Self.t2099)
+        if wide { return rng.int(Self.t2000...Self.t2099) }
+        // Three weeks from 2026-03-01: few partitions per insert, as in a real batch.
+        return rng.int(Self.t2026...(Self.t2026 + 21 * 86_400 * 1_000_000_000))
     }
 
     mutating func price() -> Price {
