@@ -101,6 +101,13 @@ public enum JSONEventEncoder {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Appends `"text"` with JSON escaping (for other modules' JSON output).
+    public static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        escape(text, &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
     public static func actionName(_ a: BookAction) -> StaticString {
         switch a {
         case .orderAdd: "order_add"

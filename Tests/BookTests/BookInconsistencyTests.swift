@@ -147,3 +147,17 @@ import Testing
         #expect(set.snapshot(Symbol(unchecked: "S5"))?.bids == [])
     }
 }
+
+@Suite struct BookSnapshotJSONTests {
+    @Test func snapshotJSONIsExact() {
+        let s = BookSnapshot(symbol: Symbol(unchecked: "@ESM26"), eventTime: 1_773_063_000_123_456_789,
+                             bids: [BookLevel(price: Price(units: 5000, nanos: 250_000_000), size: 12, orderCount: 3)],
+                             asks: [BookLevel(price: Price(units: 5000, nanos: 500_000_000), size: 7, orderCount: 1),
+                                    BookLevel(price: Price(units: 5001), size: 1, orderCount: 1)])
+        #expect(s.json == """
+            {"symbol":"@ESM26","ts":"2026-03-09T13:30:00.123456789Z","ts_ns":1773063000123456789,\
+            "bids":[{"price":5000.25,"size":12,"orders":3}],"asks":[{"price":5000.5,"size":7,"orders":1},{"price":5001,"size":1,"orders":1}]}
+            """)
+        #expect(BookSnapshot().json == #"{"symbol":null,"ts":"1970-01-01T00:00:00.000000000Z","ts_ns":0,"bids":[],"asks":[]}"#)
+    }
+}
