@@ -30,9 +30,10 @@ public final class Collector: @unchecked Sendable {
     let startedAt = Date()
 
     public init(sinks: [any EventSink], options: Options, logger: Logger) throws(JournalError) {
-        journal = try Journal(directory: options.spoolDirectory, sinks: sinks.map(\.name),
-                              options: .init(segmentBytes: options.segmentBytes, limitBytes: options.spoolLimitBytes,
-                                             memoryBatches: options.memoryBatches))
+        let journal = try Journal(directory: options.spoolDirectory, sinks: sinks.map(\.name),
+                                  options: .init(segmentBytes: options.segmentBytes, limitBytes: options.spoolLimitBytes,
+                                                 memoryBatches: options.memoryBatches))
+        self.journal = journal
         drivers = sinks.map { SinkDriver(sink: $0, journal: journal, logger: logger) }
         self.logger = logger
         for d in drivers where journal.backlogEvents(d.sink.name) > 0 {
