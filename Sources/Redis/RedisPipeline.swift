@@ -57,17 +57,26 @@ public struct RedisPipeline: Sendable {
 
     /// A decimal integer argument, formatted straight into the arena.
     public mutating func arg(int value: Int64) {
-        argStart.append(arena.count)
-        let start = arena.count
-        var v = value.magnitude
-        if value < 0 { arena.append(UInt8(ascii: "-")) }
-        let digitsStart = arena.count
-        repeat {
-            arena.append(UInt8(ascii: "0") + UInt8(v % 10))
-            v /= 10
-        } while v > 0
-        arena[digitsStart...].reverse()
-        argLength.append(arena.count - start)
+        // Digits are produced last-first into a 20-byte stack buffer, then appended in order.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let length = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var v = value.magnitude
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+            if value < 0 {
+                i -= 1
+                buffer[i] = UInt8(ascii: "-")
+            }
+            let used = UnsafeRawBufferPointer(rebasing: buffer[i...])
+            argStart.append(arena.count)
+            arena.append(contentsOf: used)
+            return used.count
+        }
+        argLength.append(length)
     }
 
     /// Queues one whole command.
