@@ -147,6 +147,7 @@ public enum ConfigRendering {
                 s += "# [kafka.properties] table below\n"
                 continue
             }
+            if spec.secret { continue }  // no placeholder: a secret belongs in the environment or a 0600 file
             s += "# \(spec.name) = \(tomlDefault(spec))\n"
         }
         s += """

@@ -21,7 +21,7 @@ public struct MDT: AsyncParsableCommand {
 
     /// Parses, runs, flushes stdout and exits. Usage errors, `--help` and `--version` are ArgumentParser's
     /// (exit 64 / 0); any other error prints ONE line `mdt: <what and where>` on stderr and exits with
-    /// its `ExitStatus`. A closed stdout (`mdt ... | head`) exits 0 quietly.
+    /// its `MDTExit`. A closed stdout (`mdt ... | head`) exits 0 quietly.
     public static func main() async {
         await main(Array(CommandLine.arguments.dropFirst()))
     }
@@ -43,12 +43,12 @@ public struct MDT: AsyncParsableCommand {
             }
             try BufferedOutput.stdout.flush()
             fflush(nil)
-            Foundation.exit(ExitStatus.ok.rawValue)
+            Foundation.exit(MDTExit.ok.rawValue)
         } catch {
             // Whatever the command managed to print goes out before the error line.
             try? BufferedOutput.stdout.flush()
             fflush(nil)
-            if let e = error as? OutputError, e == .brokenPipe { Foundation.exit(ExitStatus.ok.rawValue) }
+            if let e = error as? OutputError, e == .brokenPipe { Foundation.exit(MDTExit.ok.rawValue) }
             if ErrorReport.isArgumentParserError(error) { exit(withError: error) }
             StandardError.line("mdt: " + ErrorReport.message(for: error))
             Foundation.exit(ErrorReport.status(for: error).rawValue)

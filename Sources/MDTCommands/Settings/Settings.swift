@@ -59,7 +59,7 @@ public struct CollectSettings: Sendable {
 }
 
 /// One setting after resolution: its value (nil when unset) and where it came from.
-public struct ResolvedSetting: Sendable {
+public struct ResolvedSetting: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public let spec: SettingSpec
     public let value: SettingValue?
     public let source: SettingSource
@@ -69,6 +69,9 @@ public struct ResolvedSetting: Sendable {
         guard let value else { return "" }
         return spec.secret ? Secret.redacted : value.text
     }
+    /// `key = value  # source`, secrets redacted (so printing or dumping settings never leaks one).
+    public var description: String { "\(key) = \(displayValue)  # \(source)" }
+    public var debugDescription: String { description }
 }
 
 /// The effective configuration: typed groups for code, and every entry with its source for `mdt config`.

@@ -35,7 +35,7 @@ public enum SettingsError: MDTError, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    public var exitStatus: MDTExit {
         if case .invalid(_, .flag, _) = self { return .usage }
         return .config
     }

@@ -97,7 +97,7 @@ public enum HomeDirectory {
 }
 
 extension ManifestError: ExitStatusProviding {
-    public var exitStatus: ExitStatus {
+    public var exitStatus: MDTExit {
         switch self {
         case .busy: .tempFailure
         case .alreadyRunning: .tempFailure

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// mdt's exit codes (sysexits.h values). `mdt health` uses 0/1/2/3 for its own verdicts.
-public enum ExitStatus: Int32, Sendable, CaseIterable {
+public enum MDTExit: Int32, Sendable, CaseIterable {
     case ok = 0
     /// General failure.
     case failure = 1
@@ -23,21 +23,21 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
 /// An error a command may throw: its `description` is ONE line naming what and where (no secrets),
 /// and it says which exit code it means. The root prints `mdt: <description>` on stderr and exits.
 public protocol MDTError: Error, CustomStringConvertible {
-    var exitStatus: ExitStatus { get }
+    var exitStatus: MDTExit { get }
 }
 
 /// Lets errors from the library modules (which cannot see `MDTError`) pick an exit code:
-/// `extension ClickHouseError: ExitStatusProviding { public var exitStatus: ExitStatus { ... } }`
+/// `extension ClickHouseError: ExitStatusProviding { public var exitStatus: MDTExit { ... } }`
 /// in the command's file. Errors without a mapping exit 1 with their description.
 public protocol ExitStatusProviding {
-    var exitStatus: ExitStatus { get }
+    var exitStatus: MDTExit { get }
 }
 
 /// A ready-made error for commands: `throw CommandFailure(.unavailable, "clickhouse http://h:8123: connection refused")`.
 public struct CommandFailure: MDTError, Equatable {
-    public var exitStatus: ExitStatus
+    public var exitStatus: MDTExit
     public var message: String
-    public init(_ status: ExitStatus, _ message: String) {
+    public init(_ status: MDTExit, _ message: String) {
         self.exitStatus = status
         self.message = message
     }
@@ -53,7 +53,7 @@ public struct CommandFailure: MDTError, Equatable {
 /// Turns any error from a command's `run()` into one stderr line and an exit code.
 public enum ErrorReport {
     /// The exit status an error maps to.
-    public static func status(for error: any Error) -> ExitStatus {
+    public static func status(for error: any Error) -> MDTExit {
         if let e = error as? any MDTError { return e.exitStatus }
         if let e = error as? any ExitStatusProviding { return e.exitStatus }
         if error is OutputError { return .ok }  // broken pipe: the reader went away, that is fine
@@ -69,7 +69,7 @@ public enum ErrorReport {
         return .failure
     }
 
-    static func status(errno code: Int32) -> ExitStatus {
+    static func status(errno code: Int32) -> MDTExit {
         switch code {
         case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN: .unavailable
         case ETIMEDOUT, EAGAIN, EINTR, EBUSY: .tempFailure
