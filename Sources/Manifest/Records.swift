@@ -48,6 +48,12 @@ public struct DownloadSummary: Equatable, Sendable {
     public var state: DownloadState
     public var units: Int
     public var rows: Int64
+    public init(kind: String, state: DownloadState, units: Int, rows: Int64) {
+        self.kind = kind
+        self.state = state
+        self.units = units
+        self.rows = rows
+    }
 }
 
 /// A background mdt process.
