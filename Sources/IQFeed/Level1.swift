@@ -16,6 +16,7 @@ import MarketData
 ///   also carries a trade, else the receive time.
 /// - A `P` summary is the full state at watch/refresh time: its `trade` repeats the last trade, so
 ///   collectors should treat `isSummary` lines as state, not as a new tick.
+/// - With a fieldset lacking Message Contents, every line with Bid or Ask yields a `quote` (no trade).
 /// - Lines with neither (e.g. only `v` or `ohlc`) still carry `open/high/low/close/totalVolume`.
 public struct Level1Update: Sendable, Equatable {
     public var isSummary: Bool
@@ -91,6 +92,8 @@ public enum Level1Message: Sendable, Equatable {
 /// and the Eastern trading date from `T` lines. Not thread-safe: one per connection.
 public struct Level1Parser: Sendable {
     public private(set) var fieldSet: [Level1Field] = Level1Field.defaultSet
+    /// False when the fieldset lacks Message Contents: then any line with Bid/Ask yields a `Quote`.
+    @usableFromInline var hasContentsField = true
     public var counters = ParseCounters()
     @usableFromInline var clock = EasternClock()
     @usableFromInline var date: (Int, Int, Int)
@@ -108,6 +111,7 @@ public struct Level1Parser: Sendable {
     public mutating func setFieldNames(_ names: [String]) {
         let set = names.map(Level1Field.init(wireName:))
         fieldSet = set.isEmpty ? Level1Field.defaultSet : set
+        hasContentsField = fieldSet.contains(.messageContents)
     }
 
     /// The Eastern date L1 times are placed on.
@@ -241,7 +245,7 @@ public struct Level1Parser: Sendable {
                           conditions: mrtCond, aggressor: aggressor)
         }
         var quote: Quote?
-        if hasBidAsk && !contents.isDisjoint(with: [.bid, .ask]) {
+        if hasBidAsk && (!hasContentsField || !contents.isDisjoint(with: [.bid, .ask])) {
             var qt: Nanos?
             if let (s, n) = bidTime { qt = timeOnTradingDate(s, n) }
             if let (s, n) = askTime { let a = timeOnTradingDate(s, n); qt = max(qt ?? a, a) }
