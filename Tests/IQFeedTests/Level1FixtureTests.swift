@@ -66,7 +66,7 @@ import MarketData
             #expect(e.index == 16 && e.field == "Most Recent Trade Conditions" && e.reason == .missingField)
             #expect(e.description.contains("Q line: field 16 'Most Recent Trade Conditions'"))
         }
-        #expect(p.counters.parsed == 6 && p.counters.failed == 2)  // T + 5 good, 2 bad
+        #expect(p.counters.parsed == 5 && p.counters.failed == 2)  // T + 4 good, 2 bad
     }
 
     @Test func pLinesAndSelectedFieldset() throws {
