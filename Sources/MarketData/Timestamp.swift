@@ -133,7 +133,9 @@ public enum Eastern {
             if rem < 0 { rem += Time.nanosPerDay; days -= 1 }
             let (y, m, d) = Time.civilFromDays(days)
             let sod = Int(rem / Time.nanosPerSecond)
-            if offset(year: y, dayNumber: days, secondOfDay: sod) == off
+            // On the spring-forward day local 02:00-03:00 does not exist: an EDT reading there is wrong.
+            let skipped = off == edtOffset && days == dstBounds(year: y).startDay && sod < 3 * 3600
+            if (offset(year: y, dayNumber: days, secondOfDay: sod) == off && !skipped)
                 || (off == estOffset) {
                 return (y, m, d, sod, rem % Time.nanosPerSecond)
             }
