@@ -16,7 +16,7 @@ public struct SplitMix64: Sendable {
     /// Uniform in `0..<n` (n > 0); Lemire's multiply-shift (tiny bias is irrelevant here).
     @inlinable
     public mutating func below(_ n: Int) -> Int {
-        Int(truncatingIfNeeded: (next() >> 32) &* UInt64(UInt32(truncatingIfNeeded: n)) >> 32)
+        Int(truncatingIfNeeded: ((next() >> 32) &* UInt64(UInt32(truncatingIfNeeded: n))) >> 32)
     }
 
     /// Uniform in `range`.
