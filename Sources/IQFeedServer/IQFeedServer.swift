@@ -94,7 +94,7 @@ public final class IQFeedServer: @unchecked Sendable {
         for (p, l) in bound { spawn("accept-\(p)") { [self] in acceptLoop(p, l) } }
         spawn("market") { [self] in marketLoop() }
         spawn("clock") { [self] in clockLoop() }
-        logger.info("IQFeed server listening", metadata: ["ports": "\(boundPorts)"])
+        logger.debug("IQFeed server listening", metadata: ["ports": "\(boundPorts)"])
     }
 
     /// Closes listeners and every client, and waits for all threads to end.

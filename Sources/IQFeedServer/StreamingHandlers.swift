@@ -44,7 +44,7 @@ extension IQFeedServer {
             handleLevel1System(c, name, args)
             return
         }
-        let first = text.first!
+        guard let first = text.first else { return }
         let sym = String(text.dropFirst()).trimmingCharacters().uppercased()
         lock.lock(); defer { lock.unlock() }
         switch first {
@@ -199,11 +199,9 @@ extension IQFeedServer {
         if isNew && c.l2Order.count >= configuration.maxSymbols { send(c, "S,SYMBOL LIMIT REACHED,\(sym)"); return }
         if byOrder { if w.byOrder { return }; w.byOrder = true } else { if w.byPrice { return }; w.byPrice = true; w.maxLevels = maxLevels }
         // Snapshot only the newly requested view.
-        let saved = c.l2Watches[key]
         c.l2Watches[key] = byOrder ? L2Watch(byOrder: true, byPrice: false) : L2Watch(byOrder: false, byPrice: true, maxLevels: maxLevels)
         var out: [UInt8] = []
         let n = writeSnapshot(c, idx, time: nowLocked(), into: &out)
-        _ = saved
         c.l2Watches[key] = w
         write(c, out, lines: n)
         if isNew {
