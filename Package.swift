@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "MDTTestSupport"]),
         .testTarget(name: "BookTests", dependencies: ["Book", "MarketData", "IQFeed", "MDTTestSupport"]),
         .testTarget(name: "IQFeedTests", dependencies: ["IQFeed", "MarketData", "MDTTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IQFeedServerTests", dependencies: ["IQFeedServer", "IQFeed", "MarketData", "MDTTestSupport"]),
+        .testTarget(name: "IQFeedServerTests", dependencies: ["IQFeedServer", "IQFeed", "MarketData", "MDTTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MDTTestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "MDTTestSupport"]),
         .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "Curl", "MDTTestSupport"]),
