@@ -90,6 +90,22 @@ import Testing
         #expect(r2.stderr == "mdt: iqfeed.l1-port (from flag --l1-port): port 99999 is out of range 1-65535\n")
     }
 
+    @Test func logLevelsControlStderr() throws {
+        let s = try Scratch()
+        defer { s.remove() }
+        let debug = try MDTBinary.run(["config", "-vv"], home: s.path)
+        #expect(debug.status == 0)
+        #expect(debug.stderr.contains(" debug mdt.config: configuration resolved "))
+        #expect(debug.stderr.contains("home=\(s.path)/.mdt"))
+        let info = try MDTBinary.run(["config", "-v"], home: s.path)
+        #expect(!info.stderr.contains("debug"))
+        let level = try MDTBinary.run(["config", "--log-level", "debug", "--quiet"], home: s.path)
+        #expect(level.stderr.isEmpty)  // --quiet wins
+        let bad = try MDTBinary.run(["config", "--log-level", "loud"], home: s.path)
+        #expect(bad.status == 64)
+        #expect(bad.stdout.isEmpty)
+    }
+
     @Test func secretsNeverPrinted() throws {
         let s = try Scratch()
         defer { s.remove() }

@@ -46,6 +46,9 @@ public struct CommandContext: Sendable {
         self.logger = logger
         self.logLevel = level
         self.settings = try SettingsResolver.resolve(input)
+        logger.debug("configuration resolved", metadata: [
+            "config": "\(settings.configPath)", "loaded": "\(settings.configFileLoaded)", "home": "\(settings.home)",
+        ])
         self.stdout = stdout
         self.output = OutputSettings(
             format: output?.format ?? OutputFormat.automatic(isTTY: stdout.isTTY),
