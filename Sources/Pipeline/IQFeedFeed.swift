@@ -129,7 +129,8 @@ public final class IQFeedFeed: @unchecked Sendable {
         for m in batch.messages {
             switch m {
             case .update(let u):
-                if let t = u.trade { box.events.append(.trade(t)) }
+                // A `P` summary repeats the last trade: keep its quote (current state), not the trade.
+                if let t = u.trade, !u.isSummary { box.events.append(.trade(t)) }
                 if let q = u.quote { box.events.append(.quote(q)) }
             case .symbolNotFound(let s): noteUnknown(s)
             case .system(.serverDisconnected): setServerConnected(false)
