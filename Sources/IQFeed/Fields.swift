@@ -9,6 +9,7 @@ import MarketData
 /// type, the field name and the 0-based field index.
 public struct FieldCursor {
     public let line: UnsafeRawBufferPointer
+    @usableFromInline let base: UnsafePointer<UInt8>?
     @usableFromInline let end: Int
     @usableFromInline var pos = 0
     @usableFromInline var exhausted = false
@@ -20,8 +21,10 @@ public struct FieldCursor {
     @inlinable
     public init(_ line: UnsafeRawBufferPointer, messageType: StaticString = "?") {
         self.line = line
+        let b = line.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        self.base = b
         var e = line.count
-        if e > 0 && line[e - 1] == UInt8(ascii: ",") { e -= 1 }
+        if e > 0, let b, b[e - 1] == UInt8(ascii: ",") { e -= 1 }
         self.end = e
         self.messageType = messageType
         if line.count == 0 { exhausted = true }
@@ -34,12 +37,13 @@ public struct FieldCursor {
     @inlinable
     public mutating func next() -> UnsafeRawBufferPointer? {
         if exhausted { return nil }
+        guard let b = base else { exhausted = true; index += 1; return UnsafeRawBufferPointer(start: nil, count: 0) }
         let start = pos
         var i = pos
-        while i < end && line[i] != UInt8(ascii: ",") { i += 1 }
+        while i < end && b[i] != 44 { i += 1 }
         if i >= end { exhausted = true; pos = end } else { pos = i + 1 }
         index += 1
-        return UnsafeRawBufferPointer(rebasing: line[start..<i])
+        return UnsafeRawBufferPointer(start: b + start, count: i - start)
     }
 
     /// Skips `n` fields (missing ones are fine).
@@ -49,8 +53,8 @@ public struct FieldCursor {
     /// The rest of the line from the current field on, without the trailing comma (free text).
     @inlinable
     public mutating func rest() -> UnsafeRawBufferPointer {
-        if exhausted { return UnsafeRawBufferPointer(rebasing: line[end..<end]) }
-        let r = UnsafeRawBufferPointer(rebasing: line[pos..<end])
+        guard !exhausted, let b = base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let r = UnsafeRawBufferPointer(start: b + pos, count: end - pos)
         exhausted = true; pos = end; index += 1
         return r
     }
@@ -58,10 +62,10 @@ public struct FieldCursor {
     /// Number of fields remaining (counts commas; does not move).
     @inlinable
     public func remainingCount() -> Int {
-        if exhausted { return 0 }
+        guard !exhausted, let b = base else { return 0 }
         var n = 1
         var i = pos
-        while i < end { if line[i] == UInt8(ascii: ",") { n += 1 }; i += 1 }
+        while i < end { if b[i] == 44 { n += 1 }; i += 1 }
         return n
     }
 

@@ -21,6 +21,9 @@ public struct Price: Hashable, Comparable, Sendable {
         var i = 0
         let n = bytes.count
         if n == 0 { return nil }
+        guard let start = bytes.baseAddress else { return nil }
+        // Plain pointer reads: the same in release, much faster than the checked subscript in debug builds.
+        let bytes = UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: n)
         var negative = false
         if bytes[0] == UInt8(ascii: "-") { negative = true; i = 1 } else if bytes[0] == UInt8(ascii: "+") { i = 1 }
         var units: Int64 = 0
