@@ -82,7 +82,7 @@ swift test --skip-build "${filter[@]}" "${extra[@]}" 2>&1 | tee "$log_file" || s
 
 echo >&2
 echo "==================== mdt test summary ====================" >&2
-grep -E '(Test run with|Executed [0-9]+ tests?)' "$log_file" | sed 's/^/  /' >&2 || true
+grep -E '(Test run with|Executed [0-9]+ tests?)' "$log_file" | grep -v 'Executed 0 tests' | sed 's/^/  /' >&2 || true
 failures=$(grep -cE '✘ Test .* (failed|recorded an issue)' "$log_file" || true)
 if ((status == 0)); then
     echo "  RESULT: PASS in $((SECONDS - started))s" >&2

@@ -34,13 +34,14 @@ struct ExternalMockTests {
         let admin = try KafkaAdmin(brokers: brokers, logger: Support.quietLogger)
         #expect(try admin.metadata(topic: topic).topic(topic)?.partitions.count == 4)
 
+        let control = KafkaMockControl(path: try #require(TestServices.value("MDT_KAFKA_CONTROL")))
+        #expect(try control.send("bootstrap") == brokers)
         let producer = try KafkaProducer(brokers: brokers, logger: Support.quietLogger)
-        let down = try Support.run("bash", [script, "kafka-ctl", "broker-down", "2"])
-        #expect(down.stdout == "ok\n")
+        try control.send("broker-down 2")
         for i in 1...100 { try producer.produce(topic: topic, key: "k\(i)", value: "v\(i)") }
         producer.poll(timeout: 0.5)
-        let up = try Support.run("bash", [script, "kafka-ctl", "broker-up", "2"])
-        #expect(up.stdout == "ok\n")
+        try control.send("broker-up 2")
+        #expect(throws: KafkaError.self) { try control.send("create-topic x notanumber") }
         try producer.flush(timeout: 60)
         #expect(producer.stats.delivered == 100)
         #expect(producer.stats.failed == 0)
