@@ -20,7 +20,7 @@ let package = Package(
         // C libraries from Debian packages.
         .systemLibrary(name: "CRdKafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("z")]),
 
         // Pure domain code: no I/O.
         .target(name: "MarketData"),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "MDTTestSupport"]),
         .testTarget(name: "BookTests", dependencies: ["Book", "MarketData", "IQFeed", "MDTTestSupport"]),
         .testTarget(name: "IQFeedTests", dependencies: ["IQFeed", "MarketData", "MDTTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IQFeedServerTests", dependencies: ["IQFeedServer", "IQFeed", "MarketData", "MDTTestSupport"]),
+        .testTarget(name: "IQFeedServerTests", dependencies: ["IQFeedServer", "IQFeed", "MarketData", "MDTTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MDTTestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "MDTTestSupport"]),
         .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "Curl", "MDTTestSupport"]),

@@ -124,21 +124,28 @@ public enum Eastern {
     }
 
     /// The Eastern civil date and second of day of a UTC instant.
+    /// (Fixed: UTC 06:00-06:59 on the spring-forward day used to come out as the non-existent local
+    /// 02:xx EDT instead of 01:xx EST. It no longer allocates a temporary array either.)
     public static func local(_ t: Nanos) -> (year: Int, month: Int, day: Int, secondOfDay: Int, nanos: Int64) {
-        // Try EDT first, then EST; the one whose local time maps back to the same offset wins.
-        for off in [edtOffset, estOffset] {
-            let local = t + off
-            var days = Int(local / Time.nanosPerDay)
-            var rem = local % Time.nanosPerDay
-            if rem < 0 { rem += Time.nanosPerDay; days -= 1 }
-            let (y, m, d) = Time.civilFromDays(days)
-            let sod = Int(rem / Time.nanosPerSecond)
-            if offset(year: y, dayNumber: days, secondOfDay: sod) == off
-                || (off == estOffset) {
-                return (y, m, d, sod, rem % Time.nanosPerSecond)
-            }
+        // Try EDT first: it is right when the resulting local time is inside DST (and not inside the
+        // skipped 02:00-03:00 hour of the spring-forward day). Otherwise EST is right.
+        if let r = localFields(t, offset: edtOffset) {
+            let start = dstBounds(year: r.year).startDay
+            let dayNumber = Time.daysFromCivil(year: r.year, month: r.month, day: r.day)
+            let skipped = dayNumber == start && r.secondOfDay < 3 * 3600
+            if !skipped && offset(year: r.year, dayNumber: dayNumber, secondOfDay: r.secondOfDay) == edtOffset { return r }
         }
-        fatalError("unreachable")
+        return localFields(t, offset: estOffset) ?? (1970, 1, 1, 0, 0)
+    }
+
+    @inlinable
+    static func localFields(_ t: Nanos, offset off: Int64) -> (year: Int, month: Int, day: Int, secondOfDay: Int, nanos: Int64)? {
+        let local = t + off
+        var days = Int(local / Time.nanosPerDay)
+        var rem = local % Time.nanosPerDay
+        if rem < 0 { rem += Time.nanosPerDay; days -= 1 }
+        let (y, m, d) = Time.civilFromDays(days)
+        return (y, m, d, Int(rem / Time.nanosPerSecond), rem % Time.nanosPerSecond)
     }
 }
 

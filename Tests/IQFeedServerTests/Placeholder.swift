@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderIQFeedServerTests() { #expect(Bool(true)) }
