@@ -20,7 +20,7 @@ let package = Package(
         // C libraries from Debian packages.
         .systemLibrary(name: "CRdKafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("z")]),
 
         // Pure domain code: no I/O.
         .target(name: "MarketData"),

@@ -145,6 +145,18 @@ public enum BarKind: Sendable, Hashable {
         case .monthly: -30
         }
     }
+
+    /// The kind stored as `interval_s` (inverse of `storedInterval`; other non-positive codes give nil).
+    public init?(storedInterval v: Int32) {
+        switch v {
+        case -1: self = .daily
+        case -7: self = .weekly
+        case -30: self = .monthly
+        default:
+            if v <= 0 { return nil }
+            self = .seconds(Int(v))
+        }
+    }
 }
 
 /// An OHLCV bar (history HIX/HID/HIT, HDX/HDT/HWX/HMX, or derivative BH/BC).
@@ -161,13 +173,16 @@ public struct Bar: Sendable, Equatable {
     public var totalVolume: UInt64
     public var trades: UInt32
     public var openInterest: UInt64
+    /// When mdt received (or downloaded) the bar, UTC ns (0 when unknown). Stored as `receive_ts`.
+    public var receiveTime: Nanos
 
     public init(symbol: Symbol, time: Nanos, kind: BarKind, open: Price, high: Price, low: Price, close: Price,
-                periodVolume: UInt64, totalVolume: UInt64 = 0, trades: UInt32 = 0, openInterest: UInt64 = 0) {
+                periodVolume: UInt64, totalVolume: UInt64 = 0, trades: UInt32 = 0, openInterest: UInt64 = 0,
+                receiveTime: Nanos = 0) {
         self.symbol = symbol; self.time = time; self.kind = kind
         self.open = open; self.high = high; self.low = low; self.close = close
         self.periodVolume = periodVolume; self.totalVolume = totalVolume
-        self.trades = trades; self.openInterest = openInterest
+        self.trades = trades; self.openInterest = openInterest; self.receiveTime = receiveTime
     }
 }
 

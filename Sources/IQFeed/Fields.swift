@@ -1,0 +1,303 @@
+import MarketData
+
+/// Walks the comma-separated fields of one line without allocating.
+///
+/// A single trailing comma (IQFeed ends almost every line with one) is ignored, so
+/// `Q,A,1,` has the fields `Q`, `A`, `1`. There is no quoting. `rest()` returns everything after
+/// the current position minus the trailing comma, for free-text fields that may contain commas.
+/// The typed readers (`price`, `int`, `time`, ...) throw an `IQFeedParseError` naming the message
+/// type, the field name and the 0-based field index.
+public struct FieldCursor {
+    public let line: UnsafeRawBufferPointer
+    @usableFromInline let end: Int
+    @usableFromInline var pos = 0
+    @usableFromInline var exhausted = false
+    /// 0-based index of the field `next()` returns next.
+    public var index = 0
+    /// Message type used in errors (`Q`, `L2 3`, `HTX tick row`...).
+    public var messageType: StaticString
+
+    @inlinable
+    public init(_ line: UnsafeRawBufferPointer, messageType: StaticString = "?") {
+        self.line = line
+        var e = line.count
+        if e > 0 && line[e - 1] == UInt8(ascii: ",") { e -= 1 }
+        self.end = e
+        self.messageType = messageType
+        if line.count == 0 { exhausted = true }
+    }
+
+    /// True when no field is left.
+    @inlinable public var atEnd: Bool { exhausted }
+
+    /// The next raw field, or nil when the line has no more fields.
+    @inlinable
+    public mutating func next() -> UnsafeRawBufferPointer? {
+        if exhausted { return nil }
+        let start = pos
+        var i = pos
+        while i < end && line[i] != UInt8(ascii: ",") { i += 1 }
+        if i >= end { exhausted = true; pos = end } else { pos = i + 1 }
+        index += 1
+        return UnsafeRawBufferPointer(rebasing: line[start..<i])
+    }
+
+    /// Skips `n` fields (missing ones are fine).
+    @inlinable
+    public mutating func skip(_ n: Int = 1) { for _ in 0..<n { _ = next() } }
+
+    /// The rest of the line from the current field on, without the trailing comma (free text).
+    @inlinable
+    public mutating func rest() -> UnsafeRawBufferPointer {
+        if exhausted { return UnsafeRawBufferPointer(rebasing: line[end..<end]) }
+        let r = UnsafeRawBufferPointer(rebasing: line[pos..<end])
+        exhausted = true; pos = end; index += 1
+        return r
+    }
+
+    /// Number of fields remaining (counts commas; does not move).
+    @inlinable
+    public func remainingCount() -> Int {
+        if exhausted { return 0 }
+        var n = 1
+        var i = pos
+        while i < end { if line[i] == UInt8(ascii: ",") { n += 1 }; i += 1 }
+        return n
+    }
+
+    @inlinable
+    public func error(_ field: String, _ reason: IQFeedParseReason, index: Int? = nil) -> IQFeedParseError {
+        IQFeedParseError(messageType: messageType.description, field: field, index: index ?? (self.index - 1), reason: reason)
+            .with(line: line)
+    }
+
+    /// A field that must exist (may be empty).
+    @inlinable
+    public mutating func field(_ name: String) throws(IQFeedParseError) -> UnsafeRawBufferPointer {
+        guard let f = next() else { throw IQFeedParseError(messageType: messageType.description, field: name, index: index, reason: .missingField).with(line: line) }
+        return f
+    }
+
+    @inlinable
+    public mutating func symbol(_ name: String = "Symbol") throws(IQFeedParseError) -> Symbol {
+        let f = try field(name)
+        do { return try Symbol(bytes: f) } catch { throw self.error(name, .badSymbol(error)) }
+    }
+
+    /// A price; nil when empty.
+    @inlinable
+    public mutating func price(_ name: String) throws(IQFeedParseError) -> Price? {
+        let f = try field(name)
+        do { return try Price.parse(f) } catch { throw self.error(name, .badPrice(error)) }
+    }
+
+    /// An unsigned integer; nil when empty.
+    @inlinable
+    public mutating func uint(_ name: String) throws(IQFeedParseError) -> UInt64? {
+        let f = try field(name)
+        if f.isEmpty { return nil }
+        guard let v = Scan.uint64(f) else { throw self.error(name, .notAnInteger) }
+        return v
+    }
+
+    /// A size that fits 32 bits (larger values saturate); nil when empty.
+    @inlinable
+    public mutating func size(_ name: String) throws(IQFeedParseError) -> UInt32? {
+        guard let v = try uint(name) else { return nil }
+        return v > UInt64(UInt32.max) ? UInt32.max : UInt32(v)
+    }
+
+    /// `HH:MM:SS[.ffffff]` as (secondOfDay, nanos); nil when empty or the no-value sentinel (hour >= 24).
+    @inlinable
+    public mutating func timeOfDay(_ name: String) throws(IQFeedParseError) -> (Int, Int64)? {
+        let f = try field(name)
+        if f.isEmpty { return nil }
+        switch Scan.timeOfDay(f) {
+        case .value(let s, let n): return (s, n)
+        case .noValue: return nil
+        case .invalid: throw self.error(name, .badTime)
+        }
+    }
+}
+
+/// Byte-level scanners shared by the parsers. All return nil (or `.invalid`) rather than trap.
+public enum Scan {
+    @inlinable
+    public static func uint64(_ f: UnsafeRawBufferPointer) -> UInt64? {
+        if f.isEmpty || f.count > 20 { return nil }
+        var v: UInt64 = 0
+        for b in f {
+            let d = b &- 48
+            if d > 9 { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return nil }
+            v = s
+        }
+        return v
+    }
+
+    @inlinable
+    public static func int(_ f: UnsafeRawBufferPointer) -> Int? {
+        guard let v = uint64(f), v <= UInt64(Int.max) else { return nil }
+        return Int(v)
+    }
+
+    /// Fixed-width decimal digits at `at..<at+n`.
+    @inlinable
+    static func digits(_ f: UnsafeRawBufferPointer, _ at: Int, _ n: Int) -> Int? {
+        if at < 0 || at + n > f.count { return nil }
+        var v = 0
+        var i = at
+        while i < at + n {
+            let d = f[i] &- 48
+            if d > 9 { return nil }
+            v = v * 10 + Int(d)
+            i += 1
+        }
+        return v
+    }
+
+    public enum TimeResult: Equatable { case value(Int, Int64), noValue, invalid }
+
+    /// `HH:MM:SS`, `HH:MM:SS.f...` (1-9 fraction digits) or `HHMMSS`. Hours >= 24 mean "no value".
+    @inlinable
+    public static func timeOfDay(_ f: UnsafeRawBufferPointer) -> TimeResult {
+        var h: Int?, m: Int?, s: Int?
+        var fracStart: Int
+        if f.count >= 8 && f[2] == UInt8(ascii: ":") && f[5] == UInt8(ascii: ":") {
+            h = digits(f, 0, 2); m = digits(f, 3, 2); s = digits(f, 6, 2); fracStart = 8
+        } else if f.count >= 6 && f[2] != UInt8(ascii: ":") {
+            h = digits(f, 0, 2); m = digits(f, 2, 2); s = digits(f, 4, 2); fracStart = 6
+        } else {
+            return .invalid
+        }
+        guard let hh = h, let mm = m, let ss = s else { return .invalid }
+        var nanos: Int64 = 0
+        if f.count > fracStart {
+            if f[fracStart] != UInt8(ascii: ".") { return .invalid }
+            let nd = f.count - fracStart - 1
+            if nd < 1 || nd > 9 { return .invalid }
+            guard let fv = digits(f, fracStart + 1, nd) else { return .invalid }
+            nanos = Int64(fv)
+            var k = nd
+            while k < 9 { nanos *= 10; k += 1 }
+        }
+        if hh >= 24 { return .noValue }
+        if mm > 59 || ss > 60 { return .invalid }
+        return .value(hh * 3600 + mm * 60 + min(ss, 59), nanos)
+    }
+
+    /// `YYYY-MM-DD` at the start of `f`.
+    @inlinable
+    public static func isoDate(_ f: UnsafeRawBufferPointer) -> (Int, Int, Int)? {
+        guard f.count >= 10, f[4] == UInt8(ascii: "-"), f[7] == UInt8(ascii: "-"),
+              let y = digits(f, 0, 4), let m = digits(f, 5, 2), let d = digits(f, 8, 2),
+              validDate(y, m, d) else { return nil }
+        return (y, m, d)
+    }
+
+    /// `MM/DD/YYYY`.
+    @inlinable
+    public static func usDate(_ f: UnsafeRawBufferPointer) -> (Int, Int, Int)? {
+        guard f.count == 10, f[2] == UInt8(ascii: "/"), f[5] == UInt8(ascii: "/"),
+              let m = digits(f, 0, 2), let d = digits(f, 3, 2), let y = digits(f, 6, 4),
+              validDate(y, m, d) else { return nil }
+        return (y, m, d)
+    }
+
+    /// `YYYYMMDD` at the start of `f`.
+    @inlinable
+    public static func compactDate(_ f: UnsafeRawBufferPointer) -> (Int, Int, Int)? {
+        guard f.count >= 8, let y = digits(f, 0, 4), let m = digits(f, 4, 2), let d = digits(f, 6, 2),
+              validDate(y, m, d) else { return nil }
+        return (y, m, d)
+    }
+
+    @inlinable
+    static func validDate(_ y: Int, _ m: Int, _ d: Int) -> Bool {
+        guard y >= 1900, y <= 2200, m >= 1, m <= 12, d >= 1 else { return false }
+        let dim = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return d <= dim[m - 1] && !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+    }
+
+    /// Trade conditions: hex pairs (`8717`) packed big-endian into a UInt32 (first 4 pairs kept).
+    @inlinable
+    public static func conditions(_ f: UnsafeRawBufferPointer) -> UInt32? {
+        var v: UInt32 = 0
+        var n = 0
+        for b in f {
+            let d: UInt8
+            switch b {
+            case 48...57: d = b - 48
+            case 65...70: d = b - 55
+            case 97...102: d = b - 87
+            default: return nil
+            }
+            if n < 8 { v = v << 4 | UInt32(d) }
+            n += 1
+        }
+        return v
+    }
+
+    /// Packs up to 4 ASCII bytes (MMID) big-endian.
+    @inlinable
+    public static func pack4(_ f: UnsafeRawBufferPointer) -> UInt32 {
+        var v: UInt32 = 0
+        for b in f.prefix(4) { v = v << 8 | UInt32(b) }
+        return v
+    }
+
+    @inlinable
+    public static func equals(_ f: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
+        if f.count != s.utf8CodeUnitCount { return false }
+        let p = s.utf8Start
+        for i in 0..<f.count where f[i] != p[i] { return false }
+        return true
+    }
+
+    @inlinable
+    public static func hasPrefix(_ f: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
+        if f.count < s.utf8CodeUnitCount { return false }
+        let p = s.utf8Start
+        for i in 0..<s.utf8CodeUnitCount where f[i] != p[i] { return false }
+        return true
+    }
+
+    @inlinable
+    public static func string(_ f: UnsafeRawBufferPointer) -> String { String(decoding: f, as: UTF8.self) }
+}
+
+/// Converts Eastern dates and times from the feed to UTC nanoseconds, caching the day's offset.
+public struct EasternClock: Sendable {
+    public var cache = EasternDayCache()
+    public init() {}
+
+    @inlinable
+    public mutating func utc(_ date: (Int, Int, Int), _ sod: Int, _ nanos: Int64) -> Nanos {
+        cache.utcNanos(year: date.0, month: date.1, day: date.2, secondOfDay: sod, nanos: nanos)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]` (history and derivative timestamps) or bare `YYYY-MM-DD`
+    /// (daily bars: Eastern midnight). nil when invalid; `.noValue` times count as invalid here.
+    @inlinable
+    public mutating func isoDateTime(_ f: UnsafeRawBufferPointer) -> Nanos? {
+        guard let d = Scan.isoDate(f) else { return nil }
+        if f.count == 10 { return utc(d, 0, 0) }
+        guard f.count >= 19, f[10] == UInt8(ascii: " ") else { return nil }
+        switch Scan.timeOfDay(UnsafeRawBufferPointer(rebasing: f[11...])) {
+        case .value(let s, let n): return utc(d, s, n)
+        default: return nil
+        }
+    }
+
+    /// `YYYYMMDD HH:MM:SS` (T message) or `YYYYMMDD HHMMSS` (news, CLIENTSTATS).
+    @inlinable
+    public mutating func compactDateTime(_ f: UnsafeRawBufferPointer) -> Nanos? {
+        guard f.count >= 15, f[8] == UInt8(ascii: " "), let d = Scan.compactDate(f) else { return nil }
+        switch Scan.timeOfDay(UnsafeRawBufferPointer(rebasing: f[9...])) {
+        case .value(let s, let n): return utc(d, s, n)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Kafka
+import MarketData
+
+/// The Kafka topics events go to (names from the deployment mdt replaces).
+public struct KafkaTopics: Sendable, Equatable {
+    public var trades: String
+    public var quotes: String
+    public var book: String
+    public var bars: String
+
+    public init(prefix: String = "") {
+        trades = prefix + "iqfeed.trades.raw"
+        quotes = prefix + "iqfeed.quotes.raw"
+        book = prefix + "iqfeed.l2.raw"
+        bars = prefix + "iqfeed.bars.raw"
+    }
+
+    /// The standard set `mdt topics create` makes (plus the downstream topics).
+    public static func standard(prefix: String = "") -> [String] {
+        let t = KafkaTopics(prefix: prefix)
+        return [t.book, t.trades, t.quotes, prefix + "trading.signals", prefix + "market.features"]
+    }
+
+    public func topic(for event: MarketEvent) -> String {
+        switch event {
+        case .trade: trades
+        case .quote: quotes
+        case .book: book
+        case .bar: bars
+        }
+    }
+}
+
+/// Produces one JSON message per event, keyed by symbol (so per-symbol order holds within a partition),
+/// with headers `source`, `receive_ns` and `seq`. A delivery returns once librdkafka has resolved
+/// every message (flush); if any failed, the whole delivery is retried (at-least-once: the consumer
+/// side de-duplicates on `(symbol, ts, seq)`).
+public final class KafkaSink: EventSink {
+    public let name: String
+    public let maxEventsPerDelivery: Int
+    public let lingerSeconds: Double = 0
+    let producer: KafkaProducer
+    let topics: KafkaTopics
+    let source: String
+    let flushTimeout: Double
+    var value: [UInt8] = []
+    var key: [UInt8] = []
+
+    public init(producer: KafkaProducer, topics: KafkaTopics = KafkaTopics(), source: String = "mdt",
+                flushTimeout: Double = 60, maxEvents: Int = 50_000, name: String = "kafka") {
+        self.producer = producer
+        self.topics = topics
+        self.source = source
+        self.flushTimeout = flushTimeout
+        self.maxEventsPerDelivery = maxEvents
+        self.name = name
+        value.reserveCapacity(1024)
+    }
+
+    public func deliver(_ batches: [[MarketEvent]]) throws {
+        _ = producer.takeFailed()
+        let failedBefore = producer.stats.failed
+        let sourceHeader = KafkaHeader("source", source)
+        for batch in batches {
+            for e in batch {
+                value.removeAll(keepingCapacity: true)
+                JSONEventEncoder.append(e, to: &value)
+                key.removeAll(keepingCapacity: true)
+                key.append(contentsOf: e.symbol.text.utf8)
+                let (recv, seq) = Self.receiveAndSeq(e)
+                let headers = [sourceHeader, KafkaHeader("receive_ns", String(recv)), KafkaHeader("seq", String(seq))]
+                try value.withUnsafeBytes { v in
+                    try key.withUnsafeBytes { k in
+                        try producer.produce(topic: topics.topic(for: e), key: k, value: v, headers: headers)
+                    }
+                }
+            }
+            producer.poll(timeout: 0)
+        }
+        try producer.flush(timeout: flushTimeout)
+        let failed = producer.takeFailed()
+        if !failed.isEmpty || producer.stats.failed != failedBefore {
+            throw KafkaSinkError.deliveryFailed(count: max(failed.count, 1), reason: failed.first?.error ?? "delivery failed")
+        }
+    }
+
+    public func close() { try? producer.close(timeout: 5) }
+
+    static func receiveAndSeq(_ e: MarketEvent) -> (Int64, UInt64) {
+        switch e {
+        case .trade(let t): (t.receiveTime, t.seq)
+        case .quote(let q): (q.receiveTime, q.seq)
+        case .book(let b): (b.receiveTime, b.seq)
+        case .bar: (0, 0)
+        }
+    }
+}
+
+public enum KafkaSinkError: Error, CustomStringConvertible {
+    case deliveryFailed(count: Int, reason: String)
+    public var description: String {
+        switch self {
+        case .deliveryFailed(let n, let reason): "kafka did not accept \(n) messages: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,220 @@
+public import Logging
+
+/// A blocking Redis client over one hiredis connection.
+///
+/// Connects (with AUTH and SELECT) on creation, or lazily on first use with `connectNow: false`.
+/// When the connection breaks, the failing call throws (`connectionLost`, or
+/// `pipelineInterrupted` for a batch) and the next call reconnects; a connection the server
+/// closed while idle is noticed and replaced before sending. Thread-confined: use one client per
+/// thread (it is not `Sendable`); calls block the calling thread.
+public final class RedisClient {
+    public let configuration: RedisConfiguration
+    public var logger: Logger
+    private var connection: HiredisContext?
+    private var scratch = RedisPipeline()
+    private var argv: [UnsafePointer<CChar>?] = []
+    /// Successful connections made so far (1 after the first connect; more after reconnects).
+    public private(set) var connectCount = 0
+
+    public var endpoint: String { configuration.endpoint }
+
+    public init(configuration: RedisConfiguration, connectNow: Bool = true, logger: Logger = Logger(label: "mdt.redis")) throws(RedisError) {
+        self.configuration = configuration
+        self.logger = logger
+        if connectNow { _ = try connected() }
+    }
+
+    /// - Parameters:
+    ///   - url: `redis://[[user]:password@]host[:port][/db]`.
+    ///   - password: used when the URL carries none.
+    public convenience init(
+        url: String, password: String? = nil, connectTimeout: Duration = .seconds(2),
+        commandTimeout: Duration = .seconds(5), connectNow: Bool = true, logger: Logger = Logger(label: "mdt.redis")
+    ) throws(RedisError) {
+        var config = try RedisConfiguration(url: url, connectTimeout: connectTimeout, commandTimeout: commandTimeout)
+        if config.password == nil { config.password = password }
+        try self.init(configuration: config, connectNow: connectNow, logger: logger)
+    }
+
+    /// Whether a connection is currently open (it may still turn out to be dead on use).
+    public var isConnected: Bool { connection.map { !$0.isBroken } ?? false }
+
+    /// Drops the connection; the next call reconnects.
+    public func disconnect() { connection = nil }
+
+    // MARK: - Commands
+
+    /// Sends one command and returns its reply. An error reply throws `RedisError.server`
+    /// (`NOAUTH`/`WRONGPASS` throw `.authenticationFailed`).
+    @discardableResult
+    public func command(_ args: [String]) throws(RedisError) -> RedisValue {
+        scratch.reset()
+        scratch.append(args)
+        return try single(name: args.first ?? "")
+    }
+
+    @discardableResult
+    public func command(_ args: String...) throws(RedisError) -> RedisValue { try command(args) }
+
+    /// Sends one command given as byte arguments.
+    @discardableResult
+    public func command(bytes args: [[UInt8]]) throws(RedisError) -> RedisValue {
+        scratch.reset()
+        scratch.append(bytes: args)
+        return try single(name: args.first.map { String(decoding: $0, as: UTF8.self) } ?? "")
+    }
+
+    private func single(name: String) throws(RedisError) -> RedisValue {
+        let result = try run(scratch, collectReplies: true, isPipeline: false)
+        guard let reply = result.replies.first else { throw .unexpectedReply(command: name, reply: "no reply") }
+        if case .error(let message) = reply {
+            if message.hasPrefix("NOAUTH") || message.hasPrefix("WRONGPASS") {
+                throw .authenticationFailed(endpoint: endpoint, message: scrub(message))
+            }
+            throw .server(command: name.uppercased(), message: scrub(message))
+        }
+        return reply
+    }
+
+    // MARK: - Pipelines
+
+    /// Builds a batch with `build` (into a reusable buffer) and sends it in one round trip.
+    /// Error replies do not throw: they are counted in the result (and kept, with
+    /// `collectReplies`). A broken connection throws `.pipelineInterrupted`; retry or spool.
+    @discardableResult
+    public func pipeline(collectReplies: Bool = false, _ build: (inout RedisPipeline) throws -> Void) throws -> RedisPipelineResult {
+        scratch.reset()
+        try build(&scratch)
+        return try run(scratch, collectReplies: collectReplies, isPipeline: true)
+    }
+
+    /// Sends a batch built by the caller (reuse it with `reset()`).
+    @discardableResult
+    public func execute(_ pipeline: RedisPipeline, collectReplies: Bool = false) throws(RedisError) -> RedisPipelineResult {
+        try run(pipeline, collectReplies: collectReplies, isPipeline: true)
+    }
+
+    private func run(_ p: RedisPipeline, collectReplies: Bool, isPipeline: Bool) throws(RedisError) -> RedisPipelineResult {
+        var result = RedisPipelineResult()
+        let total = p.count
+        guard total > 0 else { return result }
+        let conn = try connected()
+        if collectReplies { result.replies.reserveCapacity(total) }
+
+        // Point argv at the arena (an all-empty batch points at a static empty string).
+        argv.removeAll(keepingCapacity: true)
+        let queued: Bool = p.arena.withUnsafeBufferPointer { base in
+            let chars = Self.chars(base)
+            for start in p.argStart { argv.append(chars + start) }
+            return argv.withUnsafeMutableBufferPointer { argvBuffer in
+                p.argLength.withUnsafeBufferPointer { lengths in
+                    for i in 0..<total {
+                        let range = p.arguments(ofCommand: i)
+                        guard conn.append(argc: range.count, argv: argvBuffer.baseAddress! + range.lowerBound,
+                                          lengths: lengths.baseAddress! + range.lowerBound) else { return false }
+                    }
+                    return true
+                }
+            }
+        }
+        guard queued else {
+            connection = nil
+            throw .protocolError(endpoint: endpoint, reason: "hiredis could not queue the command (out of memory)")
+        }
+
+        for i in 0..<total {
+            let ok: Bool? = conn.nextReply { reply in
+                if HiredisContext.isError(reply) {
+                    result.errorCount += 1
+                    if result.firstError == nil { result.firstError = scrub(HiredisContext.text(reply.pointee)) }
+                }
+                if collectReplies { result.replies.append(HiredisContext.value(reply)) }
+                return true
+            }
+            if ok == nil {
+                let error = failure(conn, completed: i, total: total, isPipeline: isPipeline)
+                connection = nil
+                throw error
+            }
+            result.count += 1
+        }
+        return result
+    }
+
+    private func failure(_ conn: HiredisContext, completed: Int, total: Int, isPipeline: Bool) -> RedisError {
+        let reason = conn.errorText
+        if conn.failedWithTimeout {
+            return .timedOut(endpoint: endpoint, after: configuration.commandTimeout, whileConnecting: false)
+        }
+        if conn.failedWithProtocolError { return .protocolError(endpoint: endpoint, reason: reason) }
+        if isPipeline && total > 1 {
+            return .pipelineInterrupted(endpoint: endpoint, reason: reason, completed: completed, total: total)
+        }
+        return .connectionLost(endpoint: endpoint, reason: reason)
+    }
+
+    // MARK: - Connection
+
+    /// The open connection, or a new one (connect, AUTH, SELECT) when there is none or it died.
+    private func connected() throws(RedisError) -> HiredisContext {
+        if let connection, !connection.looksClosed { return connection }
+        if connection != nil { logger.info("redis connection closed; reconnecting", metadata: ["redis": "\(endpoint)"]) }
+        connection = nil
+        let c = configuration
+        let conn = try HiredisContext(host: c.host, port: c.port, endpoint: endpoint, connectTimeout: c.connectTimeout, commandTimeout: c.commandTimeout)
+        if let password = c.password, !password.isEmpty {
+            let args = c.username.map { ["AUTH", $0, password] } ?? ["AUTH", password]
+            let reply = try handshake(conn, args, name: "AUTH")
+            if case .error(let message) = reply {
+                throw .authenticationFailed(endpoint: endpoint, message: scrub(message))
+            }
+        }
+        if c.database != 0 {
+            let reply = try handshake(conn, ["SELECT", String(c.database)], name: "SELECT")
+            if case .error(let message) = reply {
+                if message.hasPrefix("NOAUTH") { throw .authenticationFailed(endpoint: endpoint, message: message) }
+                throw .server(command: "SELECT", message: message)
+            }
+        }
+        connection = conn
+        connectCount += 1
+        if connectCount > 1 { logger.info("redis reconnected", metadata: ["redis": "\(endpoint)"]) }
+        return conn
+    }
+
+    private func handshake(_ conn: HiredisContext, _ args: [String], name: String) throws(RedisError) -> RedisValue {
+        var p = RedisPipeline()
+        p.append(args)
+        var pointers: [UnsafePointer<CChar>?] = []
+        let ok = p.arena.withUnsafeBufferPointer { base in
+            let chars = Self.chars(base)
+            for start in p.argStart { pointers.append(chars + start) }
+            return pointers.withUnsafeMutableBufferPointer { argvBuffer in
+                p.argLength.withUnsafeBufferPointer { lengths in
+                    conn.append(argc: args.count, argv: argvBuffer.baseAddress!, lengths: lengths.baseAddress!)
+                }
+            }
+        }
+        guard ok, let reply = conn.nextReply({ HiredisContext.value($0) }) else {
+            if conn.failedWithTimeout {
+                throw .timedOut(endpoint: endpoint, after: configuration.commandTimeout, whileConnecting: true)
+            }
+            throw .connectionLost(endpoint: endpoint, reason: "\(conn.errorText) (during \(name))")
+        }
+        return reply
+    }
+
+    private static func chars(_ base: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
+        let raw = base.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(StaticString("").utf8Start)
+        return raw.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// Removes the password from server text, in case a message ever echoes it.
+    private func scrub(_ text: String) -> String {
+        guard let password = configuration.password, password.count >= 3, text.contains(password) else { return text }
+        return text.replacing(password, with: "***")
+    }
+}
+
+@available(*, unavailable)
+extension RedisClient: Sendable {}
