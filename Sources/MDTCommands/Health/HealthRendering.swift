@@ -149,7 +149,9 @@ public enum HealthRendering {
             }
         }
         family("mdt_health_duration_seconds", "How long the health run took.", [("", report.duration)])
-        family("mdt_health_last_run_timestamp_seconds", "Unix time the health run started.", [("", Double(report.startedAt) / 1e9)])
+        s += "# HELP mdt_health_last_run_timestamp_seconds Unix time the health run started.\n"
+        s += "# TYPE mdt_health_last_run_timestamp_seconds gauge\n"
+        s += "mdt_health_last_run_timestamp_seconds \(report.startedAt / 1_000_000_000).\(String(format: "%03d", Int((report.startedAt % 1_000_000_000) / 1_000_000)))\n"
         return s
     }
 

@@ -17,7 +17,7 @@ enum IQFeedProbe {
         do {
             conn = try IQFeedConnection.connect(host: host, port: port, timeout: config.connectTimeout)
         } catch {
-            check.message = "IQFeed admin port: \(error.description)"
+            check.message = error.description
             return check
         }
         defer { conn.close() }
@@ -30,7 +30,7 @@ enum IQFeedProbe {
             do {
                 if try conn.read(into: &framer, timeout: left) == .timeout { continue }
             } catch {
-                check.message = "IQFeed admin port: \(error.description) before an S,STATS line arrived"
+                check.message = "\(error.description) before an S,STATS line arrived"
                 return check
             }
             while true {

@@ -12,7 +12,9 @@ enum ManifestProbe {
         do {
             let start = HealthClock.monotonic()
             let manifest = try Manifest.open(path: path, busyTimeout: config.connectTimeout)
-            let processes = try manifest.processes()
+            let processes = try manifest.processes().map {
+                ProcessEntry(name: $0.name, pid: $0.pid, heartbeatAt: $0.heartbeatAt, state: $0.state, alive: $0.alive)
+            }
             let latency = HealthClock.monotonic() - start
             return judge(processes, now: config.now(), maxAge: config.heartbeatMaxAge, path: path, latency: latency)
         } catch {
@@ -20,7 +22,17 @@ enum ManifestProbe {
         }
     }
 
-    static func judge(_ processes: [ProcessRecord], now: Int64, maxAge: Double, path: String, latency: Double?) -> HealthCheck {
+    /// What the verdict needs from a manifest `ProcessRecord`.
+    struct ProcessEntry: Equatable {
+        var name: String
+        var pid: Int32
+        /// UTC ns.
+        var heartbeatAt: Int64
+        var state: String
+        var alive: Bool
+    }
+
+    static func judge(_ processes: [ProcessEntry], now: Int64, maxAge: Double, path: String, latency: Double?) -> HealthCheck {
         var dead: [String] = []
         var stale: [String] = []
         for p in processes {
