@@ -77,7 +77,8 @@ import Testing
         let iq = try Self.iqfeedServer(connected: true)
         defer { iq.stop() }
 
-        let config = try Self.config(Self.environment(home: home.path, database: db.name, adminPort: try #require(iq.port(.admin))))
+        let adminPort = try #require(iq.port(.admin))
+        let config = try Self.config(Self.environment(home: home.path, database: db.name, adminPort: adminPort))
         let report = HealthRunner.run(Set(HealthComponent.allCases), config: config)
         for c in report.checks {
             #expect(c.status == .ok, "\(c.component): \(c.status) \(c.message)")
@@ -239,7 +240,8 @@ import Testing
         // Killed while a check waits on it: the check ends at once (reset or refused), CRITICAL.
         config.timeout = 10
         let box = HealthRunner.Results()
-        let t = Thread { box.set(.redis, HealthRunner.run([.redis], config: config).checks[0]) }
+        let slowConfig = config
+        let t = Thread { box.set(.redis, HealthRunner.run([.redis], config: slowConfig).checks[0]) }
         start = HealthClock.monotonic()
         t.start()
         usleep(300_000)

@@ -10,7 +10,7 @@ public enum HealthRendering {
         let rows: [[Cell]] = report.checks.map { c in
             [.string(c.component.rawValue), .string(c.status.name), .string(c.latency.map(latencyText) ?? "-"), .string(oneLine(c.message))]
         }
-        var s = TableWriter.render(columns: ["COMPONENT", "STATUS", "LATENCY", "MESSAGE"], rows: rows)
+        let s = TableWriter.render(columns: ["COMPONENT", "STATUS", "LATENCY", "MESSAGE"], rows: rows)
         let overall = report.status
         let problems = report.checks.filter { $0.status != .ok && $0.status != .skipped }.count
         var line = "overall: \(overall.name)"
