@@ -310,3 +310,68 @@ import Testing
         #expect(report.status.exitCode == 0)
     }
 }
+
+@Suite struct HealthHTTPServerTests {
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    }
+
+    static func request(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func routesAndStatusCodes() throws {
+        let status = Counter()
+        let server = try HealthHTTPServer(address: "127.0.0.1:0", cacheSeconds: 60) {
+            _ = status.next()
+            return HealthReport(checks: [HealthCheck(component: .redis, status: .critical, message: "down", target: "h:1")],
+                                startedAt: 0, duration: 0.01)
+        }
+        defer { server.close() }
+        #expect(server.port > 0)
+        let (code, type, body, head) = server.respond(to: Self.request("GET /api/status/ HTTP/1.1\r\nHost: x\r\n\r\n"))
+        #expect(code == "503 Service Unavailable")
+        #expect(type == "application/json")
+        #expect(body.contains("\"status\": \"CRITICAL\""))
+        #expect(!head)
+        let metrics = server.respond(to: Self.request("GET /metrics HTTP/1.1\r\n\r\n"))
+        #expect(metrics.0 == "200 OK")
+        #expect(metrics.1.hasPrefix("text/plain; version=0.0.4"))
+        #expect(metrics.2.contains("mdt_health_status{component=\"redis\"} 2"))
+        #expect(status.value == 1, "the result is cached for --cache seconds")
+        #expect(server.respond(to: Self.request("HEAD /api/status HTTP/1.1\r\n\r\n")).3)
+        #expect(server.respond(to: Self.request("POST /api/status/ HTTP/1.1\r\n\r\n")).0 == "405 Method Not Allowed")
+        #expect(server.respond(to: Self.request("GET /secret HTTP/1.1\r\n\r\n")).0 == "404 Not Found")
+        #expect(server.respond(to: Self.request("garbage")).0 == "400 Bad Request")
+    }
+
+    @Test func warningIsServedAs200AndCacheExpires() throws {
+        let runs = Counter()
+        let server = try HealthHTTPServer(address: "127.0.0.1:0", cacheSeconds: 0) {
+            _ = runs.next()
+            return HealthReport(checks: [HealthCheck(component: .kafka, status: .warning, message: "topic missing")], startedAt: 0, duration: 0)
+        }
+        defer { server.close() }
+        #expect(server.respond(to: Self.request("GET /api/status HTTP/1.0\r\n\r\n")).0 == "200 OK")
+        _ = server.respond(to: Self.request("GET /metrics HTTP/1.0\r\n\r\n"))
+        #expect(runs.value == 2, "cache 0 re-runs the checks per request")
+    }
+
+    @Test func addressParsing() throws {
+        #expect(try HealthHTTPServer.parseAddress("127.0.0.1:8000") == ("127.0.0.1", 8000))
+        #expect(try HealthHTTPServer.parseAddress(":9100") == ("0.0.0.0", 9100))
+        #expect(try HealthHTTPServer.parseAddress("[::1]:80") == ("::1", 80))
+        #expect(throws: CommandFailure.self) { try HealthHTTPServer.parseAddress("localhost") }
+        #expect(throws: CommandFailure.self) { try HealthHTTPServer.parseAddress("h:99999") }
+    }
+
+    @Test func portInUseIsAClearError() throws {
+        let first = try HealthHTTPServer(address: "127.0.0.1:0") { HealthReport(checks: [], startedAt: 0, duration: 0) }
+        defer { first.close() }
+        let e = #expect(throws: CommandFailure.self) {
+            _ = try HealthHTTPServer(address: "127.0.0.1:\(first.port)") { HealthReport(checks: [], startedAt: 0, duration: 0) }
+        }
+        #expect(e?.description.contains("cannot bind 127.0.0.1:\(first.port)") == true)
+    }
+}

@@ -22,7 +22,7 @@ public struct HealthProbeConfig: Sendable {
 
     public init(
         settings: Settings, timeout: Double, thresholds: HealthThresholds = HealthThresholds(),
-        heartbeatMaxAge: Double = 120, logger: Logger = Logger(label: "mdt.health"),
+        heartbeatMaxAge: Double = 120, logger: Logger = HealthProbeConfig.quietLogger,
         now: @escaping @Sendable () -> Nanos = { HealthClock.wallNanos() }
     ) {
         clickhouse = settings.clickhouse
@@ -35,6 +35,13 @@ public struct HealthProbeConfig: Sendable {
         self.heartbeatMaxAge = heartbeatMaxAge
         self.logger = logger
         self.now = now
+    }
+
+    /// A logger that only passes `critical` messages (library chatter stays out of monitoring output).
+    public static var quietLogger: Logger {
+        var l = Logger(label: "mdt.health")
+        l.logLevel = .critical
+        return l
     }
 
     /// Secrets that must never appear in any output.
