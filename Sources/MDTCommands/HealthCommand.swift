@@ -16,7 +16,12 @@ struct HealthCommand: AsyncParsableCommand {
             Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (the worst check wins; CRITICAL > UNKNOWN > \
             WARNING). A SKIPPED check (iqfeed with iqfeed.host = "none") never changes the exit code.
             Thresholds -w/-c take LATENCY_MS[,TICK_AGE_S], e.g. `-w 500,60 -c 2000,300` (defaults 1000,60 and \
-            5000,300). Usage errors exit 64.
+            5000,300). Usage errors exit 64. Turn the IQFeed check off with iqfeed.host = "none" (or --skip iqfeed).
+            --json prints {"schema": 1, "status", "exit_code", "generated_at", "duration_seconds", "version", \
+            "checks": [{"component", "status", "message", "target", "latency_seconds" (null if none), \
+            "metrics": {name: number}}]}.
+            --serve answers GET /api/status/ (that JSON; HTTP 200 for OK/WARNING, 503 otherwise) and GET /metrics \
+            (Prometheus text), re-running the checks at most once per --cache seconds.
             Examples:
               mdt health                              # table
               mdt health --nagios -t 5 -w 200,30      # one Nagios line
@@ -40,7 +45,7 @@ struct HealthCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Leave these components out (comma separated, repeatable).", valueName: "list"))
     var skip: [String] = []
 
-    @Flag(name: .long, help: "Print the JSON report (stable schema, see the man page).")
+    @Flag(name: .long, help: "Print the JSON report (stable schema 1, described above).")
     var json = false
 
     @Flag(name: .long, help: "Print ONE Nagios plugin line: MDT STATUS - text | perfdata.")
