@@ -1,9 +1,11 @@
 import ClickHouse
 import Foundation
 import IQFeedServer
+import Kafka
 import MDTTestSupport
 import Manifest
 import MarketData
+import Pipeline
 import Redis
 import Testing
 
@@ -189,6 +191,29 @@ import Testing
         #expect(HealthClock.monotonic() - start < 2)
         #expect(check.status == .critical)
         #expect(check.message.contains("sent no S,STATS line within 0.5s"), "\(check.message)")
+    }
+
+    @Test func kafkaBrokerDownIsAWarningAndMissingTopicsAreNamed() throws {
+        let cluster = try MockCluster(brokers: 3, logger: HealthProbeConfig.quietLogger)
+        let topics = KafkaTopics.standard()
+        for t in topics.dropLast() { try cluster.createTopic(t, partitions: 2) }
+        var config = HealthProbeConfig(settings: Settings.defaults(), timeout: 3)
+        config.kafka.brokers = cluster.bootstrapServers.split(separator: ",").map(String.init)
+        let missing = try #require(HealthRunner.run([.kafka], config: config).check(.kafka))
+        #expect(missing.status == .warning)
+        #expect(missing.message.hasSuffix("missing topic(s) \(topics.last ?? "") (create them with `mdt topics create`)"), "\(missing.message)")
+        #expect(missing.message.hasPrefix("3/3 broker(s) up"))
+
+        try cluster.createTopic(topics.last ?? "", partitions: 2)
+        #expect(HealthRunner.run([.kafka], config: config).check(.kafka)?.status == .ok)
+
+        try cluster.setBrokerDown(2)
+        let down = try #require(HealthRunner.run([.kafka], config: config).check(.kafka))
+        #expect(down.status == .warning, "\(down.message)")
+        #expect(down.message.contains("2/3 broker(s) up"))
+        #expect(down.message.contains("unreachable: broker 2 at 127.0.0.1:"))
+        #expect(down.metrics.first { $0.name == "kafka_brokers_up" }?.value == 2)
+        try cluster.setBrokerUp(2)
     }
 
     @Test func deadPIDInTheManifestIsCriticalStale() throws {
