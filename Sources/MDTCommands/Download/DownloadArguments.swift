@@ -3,7 +3,7 @@ import Foundation
 import MarketData
 import Pipeline
 
-extension DownloadKind: @retroactive ExpressibleByArgument {
+extension DownloadKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
     public static var defaultCompletionKind: CompletionKind { .list(["ticks", "bars:60", "daily", "weekly", "monthly"]) }
 }
