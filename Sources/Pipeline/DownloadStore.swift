@@ -15,7 +15,8 @@ public struct DownloadClickHouse: Sendable {
     }
 
     func client(logger: Logger) throws(ClickHouseError) -> ClickHouseClient {
-        try ClickHouseClient(url: url, user: user, password: password, database: database,
+        // Every statement names the database (which may not exist yet), so the client has none.
+        try ClickHouseClient(url: url, user: user, password: password, database: nil,
                              timeout: .milliseconds(Int64(timeoutSeconds * 1000)), logger: logger)
     }
 }
