@@ -283,7 +283,6 @@ public final class Downloader: @unchecked Sendable {
     func process(_ unit: DownloadUnit, lookup: LookupClient, store: DownloadStore) -> DownloadUnitReport {
         var report = DownloadUnitReport(unit: unit, outcome: .skipped)
         let t0 = IQFeed.Clock.monotonic()
-        defer { report.seconds = IQFeed.Clock.monotonic() - t0 }
         do {
             guard try manifest.claimDownload(unit.key) else {
                 report.message = "held by another process (or finished meanwhile)"
@@ -344,6 +343,7 @@ public final class Downloader: @unchecked Sendable {
         if let rec = try? manifest.downloads(symbol: unit.key.symbol, kind: unit.key.kind).first(where: { $0.key == unit.key }) {
             report.attempts = rec.attempts
         }
+        report.seconds = IQFeed.Clock.monotonic() - t0
         return report
     }
 
