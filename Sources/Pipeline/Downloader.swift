@@ -182,10 +182,10 @@ public final class Downloader: @unchecked Sendable {
         var summary = DownloadRunSummary()
         summary.planned = units.count
 
-        let (work, skipped) = try decide(units)
+        let (work, skipped, priorAttempts) = try decide(units)
         for r in skipped { summary.add(r); onReport(r) }
 
-        let queue = WorkQueue(work)
+        let queue = WorkQueue(work.map { ($0, priorAttempts[$0.key] ?? 0) })
         let results = ResultBox()
         let workers = max(1, min(configuration.concurrency, work.count))
         let group = DispatchGroup()
@@ -200,9 +200,9 @@ public final class Downloader: @unchecked Sendable {
                     store = nil
                     logger.error("worker \(w): \(String(describing: error))")
                 }
-                while let unit = queue.next() {
+                while let (unit, prior) = queue.next() {
                     let r: DownloadUnitReport
-                    if let store { r = process(unit, lookup: box.client, store: store) }
+                    if let store { r = process(unit, priorAttempts: prior, lookup: box.client, store: store) }
                     else {
                         var f = DownloadUnitReport(unit: unit, outcome: .skipped)
                         f.message = "no ClickHouse connection for this worker"
@@ -223,7 +223,8 @@ public final class Downloader: @unchecked Sendable {
     }
 
     /// Splits units into those to work on and skip reports; requeues units to redo.
-    func decide(_ units: [DownloadUnit]) throws(DownloadError) -> ([DownloadUnit], [DownloadUnitReport]) {
+    /// Also returns each unit's attempts before this run (0 when new or requeued).
+    func decide(_ units: [DownloadUnit]) throws(DownloadError) -> ([DownloadUnit], [DownloadUnitReport], [DownloadKey: Int]) {
         var records: [DownloadKey: DownloadRecord] = [:]
         do {
             try manifest.upsertDownloads(units.map(\.key))
@@ -235,10 +236,12 @@ public final class Downloader: @unchecked Sendable {
         var work: [DownloadUnit] = []
         var skipped: [DownloadUnitReport] = []
         var requeue: [DownloadKey] = []
+        var prior: [DownloadKey: Int] = [:]
         for u in units {
             guard let rec = records[u.key] else { work.append(u); continue }
             switch rec.state {
             case .pending, .running:
+                prior[u.key] = rec.attempts
                 work.append(u)
             case .failed:
                 if configuration.force { requeue.append(u.key); work.append(u); continue }
@@ -254,6 +257,7 @@ public final class Downloader: @unchecked Sendable {
                     r.message = "failed \(rec.attempts)x, retry in \(wait)s: \(rec.error ?? "")"
                     skipped.append(r)
                 } else {
+                    prior[u.key] = rec.attempts
                     work.append(u)
                 }
             case .done, .empty:
@@ -272,7 +276,7 @@ public final class Downloader: @unchecked Sendable {
         if !requeue.isEmpty {
             do { try manifest.requeueDownloads(requeue) } catch { throw .manifest(error) }
         }
-        return (work, skipped)
+        return (work, skipped, prior)
     }
 
     func backoff(_ attempts: Int) -> Double {
@@ -280,7 +284,7 @@ public final class Downloader: @unchecked Sendable {
     }
 
     /// Claims, downloads and settles one unit (never throws: the outcome says what happened).
-    func process(_ unit: DownloadUnit, lookup: LookupClient, store: DownloadStore) -> DownloadUnitReport {
+    func process(_ unit: DownloadUnit, priorAttempts: Int, lookup: LookupClient, store: DownloadStore) -> DownloadUnitReport {
         var report = DownloadUnitReport(unit: unit, outcome: .skipped)
         let t0 = IQFeed.Clock.monotonic()
         do {
@@ -340,9 +344,7 @@ public final class Downloader: @unchecked Sendable {
                 break
             }
         }
-        if let rec = try? manifest.downloads(symbol: unit.key.symbol, kind: unit.key.kind).first(where: { $0.key == unit.key }) {
-            report.attempts = rec.attempts
-        }
+        report.attempts = priorAttempts + 1
         report.seconds = IQFeed.Clock.monotonic() - t0
         return report
     }
@@ -402,8 +404,19 @@ public final class Downloader: @unchecked Sendable {
         if stored != UInt64(rows) {
             throw DownloadUnitError.countMismatch(unit: unit.description, stored: stored, downloaded: rows)
         }
-        if before > 0 && rows > 0 { try store.optimize(unit) }
+        if before > 0 && rows > 0 { try mergeReplaced(unit, rows: rows, store: store) }
         return rows
+    }
+
+    /// Merges the unit's partitions until plain `count()` equals the rows downloaded. `OPTIMIZE` is a
+    /// no-op while another merge of the partition runs (another unit of the same day), so it is retried.
+    func mergeReplaced(_ unit: DownloadUnit, rows: Int64, store: DownloadStore) throws {
+        for attempt in 0..<20 {
+            try store.optimize(unit)
+            if try store.count(unit, final: false) == UInt64(rows) { return }
+            IQFeed.Clock.sleep(seconds: 0.05 * Double(attempt + 1))
+        }
+        logger.warning("\(unit): duplicates remain until ClickHouse merges the partition (count() FINAL is exact)")
     }
 
     /// The lookup request for a unit: HTT (ticks), HIT (bars), HDT (daily), HWX/HMX (weekly/monthly,
@@ -431,10 +444,10 @@ public final class Downloader: @unchecked Sendable {
 /// The shared list of units still to do.
 final class WorkQueue: @unchecked Sendable {
     private let lock = NSLock()
-    private var items: [DownloadUnit]
+    private var items: [(DownloadUnit, Int)]
     private var index = 0
-    init(_ items: [DownloadUnit]) { self.items = items }
-    func next() -> DownloadUnit? {
+    init(_ items: [(DownloadUnit, Int)]) { self.items = items }
+    func next() -> (DownloadUnit, Int)? {
         lock.lock(); defer { lock.unlock() }
         guard index < items.count else { return nil }
         defer { index += 1 }

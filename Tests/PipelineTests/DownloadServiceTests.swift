@@ -105,6 +105,10 @@ struct DownloadServiceTests {
         let status = try DownloadLedger.status(fx.manifest)
         #expect(status.first { $0.symbol == "ZZNOPE9" }?.failed == 2)
         #expect(status.first { $0.symbol == good.text }?.done == 2)
+        // Within the backoff a later run leaves the failed units alone.
+        let (waiting, waitReports) = try fx.run(units) { $0.retryBackoff = 600 }
+        #expect(waiting.skipped == 4 && waiting.requests == 0)
+        #expect(waitReports.filter { $0.unit.symbol == bad }.allSatisfy { $0.message?.contains("retry in") == true })
         // The next run retries the failed units (backoff 0 here), not the done ones.
         let (again, _) = try fx.run(units)
         #expect(again.skipped == 2 && again.failed == 2)
@@ -180,5 +184,38 @@ struct DownloadServiceTests {
         #expect(try fx.manifest.downloads(kind: "ticks").allSatisfy { $0.state == .done && $0.attempts == 1 })
         let total = fx.equities(3).reduce(0) { $0 + fx.expectedTicks($1, week).count }
         #expect(try fx.count("market_ticks", final: true) == UInt64(total))
+    }
+
+    @Test func unitKilledMidwayIsRedoneWithoutDuplicates() throws {
+        let fx = try DownloadFixture()
+        let sym = fx.equities(1)[0]
+        let range = try easternRange("2026-03-09", "2026-03-09")
+        let units = DownloadPlanner.units(symbol: sym, kind: .ticks, range: range)
+        let unit = try #require(units.first)
+        let expected = fx.expectedTicks(sym, range)
+        // A crashed run: it claimed the unit (its pid is gone) and inserted the first half of the day.
+        try fx.manifest.upsertDownloads([unit.key])
+        let deadPID: Int32 = 999_999
+        #expect(!Manifest.isAlive(pid: deadPID))
+        #expect(try fx.manifest.claimDownload(unit.key, owner: deadPID))
+        let store = try DownloadStore(fx.ch)
+        try store.ensureSchema()
+        var body: [UInt8] = []
+        for t in expected.prefix(expected.count / 2) { RowBinaryEncoder.append(t, to: &body) }
+        try store.insert(.ticks, body: body)
+        #expect(try fx.count("market_ticks") == UInt64(expected.count / 2))
+
+        let (s, reports) = try fx.run(units)
+        #expect(s.done == 1)
+        #expect(reports.first?.attempts == 2)
+        #expect(try fx.count("market_ticks", final: true) == UInt64(expected.count))
+        #expect(try fx.count("market_ticks") == UInt64(expected.count))
+        #expect(sameTicks(try fx.storedTicks(sym), expected))
+        let rec = try fx.manifest.downloads(symbol: sym.text, kind: "ticks")
+        #expect(rec.count == 1 && rec[0].state == .done && rec[0].attempts == 2 && rec[0].rows == Int64(expected.count))
+        // --since-last starts from the last stored day.
+        let last = try store.lastStored(symbols: [sym.text, "NOTHING"], kind: .ticks)
+        #expect(last[sym.text] == expected.last?.eventTime)
+        #expect(last["NOTHING"] == nil)
     }
 }
