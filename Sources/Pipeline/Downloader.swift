@@ -360,7 +360,9 @@ public final class Downloader: @unchecked Sendable {
 
     /// One lookup request for the unit, streamed into chunked inserts; returns the rows stored.
     func fetch(_ unit: DownloadUnit, lookup: LookupClient, store: DownloadStore) throws -> Int64 {
+        let t0 = IQFeed.Clock.monotonic()
         let before = try store.count(unit, final: false)
+        var insertSeconds = 0.0
         let chunk = max(1, configuration.chunkRows)
         var body: [UInt8] = []
         body.reserveCapacity(min(chunk, 100_000) * 96)
@@ -372,7 +374,9 @@ public final class Downloader: @unchecked Sendable {
         func flush() {
             defer { body.removeAll(keepingCapacity: true); inChunk = 0 }
             guard insertError == nil, !body.isEmpty else { return }
+            let ti = IQFeed.Clock.monotonic()
             do { try store.insert(kind, body: body) } catch { insertError = error }
+            insertSeconds += IQFeed.Clock.monotonic() - ti
         }
         let id = lookup.makeRequestID()
         let (command, lookupKind) = try Self.command(for: unit, requestID: id, today: USEquityCalendar.easternDay(IQFeed.Clock.wallNanos()))
@@ -396,6 +400,7 @@ public final class Downloader: @unchecked Sendable {
             if inChunk >= chunk { flush() }
         }
         flush()
+        let t1 = IQFeed.Clock.monotonic()
         if let insertError { throw insertError }
         if result.parseErrors > 0 {
             throw DownloadUnitError.parse(count: result.parseErrors, first: result.firstParseError.map { "\($0)" } ?? "?")
@@ -405,6 +410,10 @@ public final class Downloader: @unchecked Sendable {
             throw DownloadUnitError.countMismatch(unit: unit.description, stored: stored, downloaded: rows)
         }
         if before > 0 && rows > 0 { try mergeReplaced(unit, rows: rows, store: store) }
+        logger.debug("unit stored", metadata: [
+            "unit": "\(unit)", "rows": "\(rows)", "reply+insert_s": "\(t1 - t0)", "insert_s": "\(insertSeconds)",
+            "verify_s": "\(IQFeed.Clock.monotonic() - t1)",
+        ])
         return rows
     }
 
