@@ -8,7 +8,7 @@ import Testing
 /// Runs the built `mdt download` binary against the in-process IQFeed server, SIGKILLs it mid-run,
 /// runs it again, and checks that ClickHouse holds exactly the expected rows (no duplicates).
 /// Needs `swift build` first (the binary at .build/debug/mdt, or MDT_BINARY).
-@Suite("download killed mid-run", .serialized, .enabled(if: TestServices.available(.clickhouse)))
+@Suite("download binary", .serialized, .enabled(if: TestServices.available(.clickhouse)))
 struct DownloadKillTests {
     static var binary: String {
         if let p = ProcessInfo.processInfo.environment["MDT_BINARY"], !p.isEmpty { return p }
@@ -121,5 +121,49 @@ struct DownloadKillTests {
         let (p4, _, _) = try start(["download", good, "--kind", "ticks"], fx: fx)
         #expect(wait(p4, timeout: 30))
         #expect(p4.terminationStatus == 64)
+    }
+
+    func runToEnd(_ args: [String], fx: DownloadFixture) throws -> (Int32, String, String) {
+        let (p, out, err) = try start(args, fx: fx)
+        guard wait(p, timeout: 120) else { p.terminate(); throw DownloadTestError("mdt \(args) did not finish") }
+        usleep(50_000)  // let the pipe handlers deliver the last bytes
+        return (p.terminationStatus, out.all, err.all)
+    }
+
+    @Test func gapsFillSinceLastAndAllActiveViaTheBinary() throws {
+        let fx = try DownloadFixture()
+        let sym = fx.equities(1)[0].text
+        let port = ["--lookup-port", String(fx.lookupPort)]
+        var (code, out, err) = try runToEnd(["download", sym, "--from", "2026-03-02", "--to", "2026-03-04", "--summary"] + port, fx: fx)
+        #expect(code == 0, "\(err)")
+        #expect(out.contains("\"done\":3"))
+
+        // --since-last: from the last stored day (2026-03-04, complete so skipped) to --to.
+        (code, out, err) = try runToEnd(["download", sym, "--since-last", "--to", "2026-03-06", "--summary"] + port, fx: fx)
+        #expect(code == 0, "\(err)")
+        #expect(out.contains("\"units\":3") && out.contains("\"done\":2") && out.contains("\"skipped\":1"))
+
+        // Gaps: drop Tuesday's partition, gaps reports it (exit 1), --fill restores it (exit 0).
+        try fx.client.execute("ALTER TABLE \(fx.database).market_ticks DROP PARTITION ID '20260303'")
+        let gapArgs = ["download", "gaps", sym, "@ESZ26", "--kind", "ticks", "--from", "2026-03-02", "--to", "2026-03-06"] + port
+        (code, out, err) = try runToEnd(gapArgs, fx: fx)
+        #expect(code == 1)
+        #expect(out.contains("\(sym) ticks: 1 of 5 trading days missing: 2026-03-03"))
+        #expect(out.contains("@ESZ26 ticks: not judged"))
+        (code, out, err) = try runToEnd(gapArgs + ["--fill"], fx: fx)
+        #expect(code == 0, "\(err)")
+        #expect(out.contains("\"done\":1"))
+        (code, out, err) = try runToEnd(gapArgs, fx: fx)
+        #expect(code == 0)
+        #expect(out.contains("\(sym) ticks: complete, 5 trading days"))
+        let range = try easternRange("2026-03-02", "2026-03-06")
+        #expect(sameTicks(try fx.storedTicks(try Symbol(sym)), fx.expectedTicks(try Symbol(sym), range)))
+
+        // --all-active takes the manifest's active symbols.
+        let two = fx.equities(3).suffix(2).map(\.text)
+        try fx.manifest.addSymbols(two)
+        (code, out, err) = try runToEnd(["download", "--all-active", "--kind", "daily", "--from", "2026-03-02", "--to", "2026-03-06", "--summary"] + port, fx: fx)
+        #expect(code == 0, "\(err)")
+        #expect(out.contains("\"units\":2") && out.contains("\"done\":2") && out.contains("\"rows\":10"))
     }
 }
