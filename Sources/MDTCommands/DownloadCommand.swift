@@ -14,7 +14,8 @@ struct DownloadCommand: AsyncParsableCommand {
             Work is split into units (symbol x kind x trading day; daily bars per month, weekly/monthly per year) \
             recorded in the manifest ($MDT_HOME/manifest.db). A re-run skips done units, retries failed ones \
             after a backoff, and redoes units killed mid-way without duplicates (rows carry deterministic keys).
-            Exit codes: 0 every unit done (or skipped), 1 finished with failed units (listed on stderr), \
+            Exit codes: 0 every unit done (or skipped as done), 1 failed units (tried now, or still failed and waiting \
+            for their retry backoff; listed on stderr), \
             2 nothing could be done (IQFeed or ClickHouse unreachable; note: not 69 as elsewhere in mdt), \
             64 bad arguments.
             """,
@@ -63,12 +64,16 @@ extension DownloadCommand {
             throw CommandFailure(.failure, e.description)
         }
         ctx.progress.finish()
-        let code: Int32 = summary.failed == 0 ? 0 : (summary.nothingPossible ? 2 : 1)
+        // 1 also when failed units were left alone this run (backoff, out of attempts): they still need care.
+        let code: Int32 = summary.failed == 0 ? (summary.stillFailed.isEmpty ? 0 : 1) : (summary.nothingPossible ? 2 : 1)
         if summaryOnly { try ctx.stdout.line(DownloadRendering.json(summary, exitCode: code)) }
         else if !jsonLines { try ctx.stdout.line(DownloadRendering.text(summary)) }
         else if !ctx.output.progress && ctx.logLevel <= .info { ctx.logger.info("\(DownloadRendering.text(summary))") }
         for f in summary.failures {
             StandardError.line("mdt: failed \(f.unit.key.description): \(f.message ?? "")")
+        }
+        for f in summary.stillFailed {
+            StandardError.line("mdt: still failed \(f.unit.key.description): \(f.message ?? "")")
         }
         try ctx.stdout.flush()
         if code != 0 { throw ExitCode(code) }

@@ -51,6 +51,8 @@ public struct DownloadUnitReport: Sendable {
     public var message: String? = nil
     /// Failed because IQFeed or ClickHouse could not be reached.
     public var unavailable: Bool = false
+    /// Skipped, but the unit is still failed in the ledger (waiting for its backoff, or given up).
+    public var stillFailed: Bool = false
 
     public init(unit: DownloadUnit, outcome: DownloadOutcome) { self.unit = unit; self.outcome = outcome }
 }
@@ -67,6 +69,8 @@ public struct DownloadRunSummary: Sendable {
     public var rateLimited = 0
     public var seconds: Double = 0
     public var failures: [DownloadUnitReport] = []
+    /// Units not tried in this run that remain failed (backoff, or out of attempts).
+    public var stillFailed: [DownloadUnitReport] = []
 
     public init() {}
 
@@ -78,7 +82,9 @@ public struct DownloadRunSummary: Sendable {
         case .done: done += 1
         case .empty: empty += 1
         case .failed: failed += 1; failures.append(r)
-        case .skipped: skipped += 1
+        case .skipped:
+            skipped += 1
+            if r.stillFailed { stillFailed.append(r) }
         }
         rows += r.rows
         requests += r.requests
@@ -249,12 +255,14 @@ public final class Downloader: @unchecked Sendable {
                     var r = DownloadUnitReport(unit: u, outcome: .skipped)
                     r.attempts = rec.attempts
                     r.message = "gave up after \(rec.attempts) attempts (use --force): \(rec.error ?? "")"
+                    r.stillFailed = true
                     skipped.append(r)
                 } else if let f = rec.finishedAt, Double(now - f) / 1e9 < backoff(rec.attempts) {
                     var r = DownloadUnitReport(unit: u, outcome: .skipped)
                     r.attempts = rec.attempts
                     let wait = Int((backoff(rec.attempts) - Double(now - f) / 1e9).rounded(.up))
                     r.message = "failed \(rec.attempts)x, retry in \(wait)s: \(rec.error ?? "")"
+                    r.stillFailed = true
                     skipped.append(r)
                 } else {
                     prior[u.key] = rec.attempts

@@ -105,6 +105,14 @@ struct DownloadKillTests {
         #expect(out1.all.split(separator: "\n").count == 2)  // one JSON line per unit (stdout is a pipe)
         #expect(out1.all.contains("\"outcome\":\"done\"") && out1.all.contains("Invalid symbol"))
         #expect(err1.all.contains("failed ZZNOPE9/daily/2026-03-01"))
+        // Run again inside the retry backoff: nothing is tried, but the failed unit still makes it exit 1.
+        let (p1b, out1b, err1b) = try start(["download", good, "ZZNOPE9", "--kind", "daily", "--from", "2026-03-02", "--to", "2026-03-06",
+                                             "--lookup-port", String(fx.lookupPort), "--summary"], fx: fx)
+        #expect(wait(p1b, timeout: 60))
+        #expect(p1b.terminationStatus == 1)
+        usleep(50_000)
+        #expect(out1b.all.contains("\"skipped\":1") && out1b.all.contains("\"still_failed\":1"))  // the partial month is redone
+        #expect(err1b.all.contains("still failed ZZNOPE9/daily/2026-03-01"))
 
         // Nothing reachable: exit 2.
         let port = fx.lookupPort

@@ -107,7 +107,7 @@ struct DownloadServiceTests {
         #expect(status.first { $0.symbol == good.text }?.done == 2)
         // Within the backoff a later run leaves the failed units alone.
         let (waiting, waitReports) = try fx.run(units) { $0.retryBackoff = 600 }
-        #expect(waiting.skipped == 4 && waiting.requests == 0)
+        #expect(waiting.skipped == 4 && waiting.requests == 0 && waiting.stillFailed.count == 2)
         #expect(waitReports.filter { $0.unit.symbol == bad }.allSatisfy { $0.message?.contains("retry in") == true })
         // The next run retries the failed units (backoff 0 here), not the done ones.
         let (again, _) = try fx.run(units)
