@@ -69,7 +69,7 @@ public final class IQFeedFeed: @unchecked Sendable {
         let box1 = EventBox()
         let box2 = EventBox()
         weak var weakSelf: IQFeedFeed?
-        l1 = StreamingClient(options: l1Options, parser: { Level1Parser() }) { batch in
+        l1 = StreamingClient(options: l1Options, parser: { Level1Parser(now: Clock.wallNanos()) }) { batch in
             weakSelf?.handleL1(batch, box1)
         }
         if options.depth != .none {
@@ -129,7 +129,8 @@ public final class IQFeedFeed: @unchecked Sendable {
         for m in batch.messages {
             switch m {
             case .update(let u):
-                if let t = u.trade { box.events.append(.trade(t)) }
+                // A `P` summary repeats the last trade: keep its quote (current state), not the trade.
+                if let t = u.trade, !u.isSummary { box.events.append(.trade(t)) }
                 if let q = u.quote { box.events.append(.quote(q)) }
             case .symbolNotFound(let s): noteUnknown(s)
             case .system(.serverDisconnected): setServerConnected(false)
