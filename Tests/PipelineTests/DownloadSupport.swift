@@ -26,7 +26,7 @@ final class DownloadFixture {
         cfg.ports = [.lookup: 0]
         cfg.seed = 7
         cfg.universe = SymbolUniverse(seed: 7, count: 20)
-        cfg.history = HistoryConfiguration(ticksPerDay: 200...600)
+        cfg.history = HistoryConfiguration(ticksPerDay: 200...600, tickLookbackDays: 3660)  // the tests ask for March 2026
         cfg.lookupRateLimit = lookupRateLimit
         server = IQFeedServer(configuration: cfg)
         try server.start()
