@@ -17,7 +17,8 @@ struct DownloadCommand: AsyncParsableCommand {
             Exit codes: 0 every unit done (or skipped as done), 1 failed units (tried now, or still failed and waiting \
             for their retry backoff; listed on stderr), \
             2 nothing could be done (IQFeed or ClickHouse unreachable; note: not 69 as elsewhere in mdt), \
-            64 bad arguments.
+            64 bad arguments. SIGINT/SIGTERM stop after the units in progress (exit 1; the rest stay pending); \
+            a second signal exits at once.
             """,
         subcommands: [Run.self, Status.self, Gaps.self],
         defaultSubcommand: Run.self
@@ -50,6 +51,8 @@ extension DownloadCommand {
         let jsonLines = !summaryOnly && (json || !ctx.stdout.isTTY)
         let reporter = DownloadReporter(jsonLines: jsonLines, progress: ctx.progress, total: units.count, stdout: ctx.stdout)
         let downloader = Downloader(configuration: config, manifest: manifest, logger: ctx.logger)
+        let signals = DownloadSignals.install(ctx: ctx) { downloader.stop() }
+        defer { signals.cancel() }
         let summary: DownloadRunSummary
         do {
             summary = try await runOnThread { try downloader.run(units) { reporter.report($0) } }
@@ -65,7 +68,7 @@ extension DownloadCommand {
         }
         ctx.progress.finish()
         // 1 also when failed units were left alone this run (backoff, out of attempts): they still need care.
-        let code: Int32 = summary.failed == 0 ? (summary.stillFailed.isEmpty ? 0 : 1) : (summary.nothingPossible ? 2 : 1)
+        let code: Int32 = summary.failed == 0 ? (summary.stillFailed.isEmpty && summary.interrupted == 0 ? 0 : 1) : (summary.nothingPossible ? 2 : 1)
         if summaryOnly { try ctx.stdout.line(DownloadRendering.json(summary, exitCode: code)) }
         else if !jsonLines { try ctx.stdout.line(DownloadRendering.text(summary)) }
         else if !ctx.output.progress && ctx.logLevel <= .info { ctx.logger.info("\(DownloadRendering.text(summary))") }
@@ -74,6 +77,9 @@ extension DownloadCommand {
         }
         for f in summary.stillFailed {
             StandardError.line("mdt: still failed \(f.unit.key.description): \(f.message ?? "")")
+        }
+        if summary.interrupted > 0 {
+            StandardError.line("mdt: interrupted: \(summary.interrupted) units not started (they stay pending for the next run)")
         }
         try ctx.stdout.flush()
         if code != 0 { throw ExitCode(code) }
@@ -304,6 +310,42 @@ extension DownloadCommand {
             config.force = true  // a missing day may be marked done in the ledger (rows deleted since)
             try await DownloadCommand.execute(missingUnits, ctx: ctx, config: config, summaryOnly: true, json: json)
         }
+    }
+}
+
+/// SIGINT/SIGTERM: the first stops taking new units (those in progress finish and are recorded), a
+/// second exits at once (exit 130; the ledger recovers the units that were running).
+final class DownloadSignals: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var count = 0
+
+    static func install(ctx: CommandContext, onFirst: @escaping @Sendable () -> Void) -> DownloadSignals {
+        let s = DownloadSignals()
+        let queue = DispatchQueue(label: "mdt.download.signals")
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            src.setEventHandler {
+                s.lock.lock(); s.count += 1; let n = s.count; s.lock.unlock()
+                if n == 1 {
+                    ctx.progress.finish()
+                    StandardError.line("mdt: stopping after the units in progress (signal again to exit now)")
+                    onFirst()
+                } else {
+                    Foundation.exit(130)
+                }
+            }
+            src.resume()
+            s.sources.append(src)
+        }
+        return s
+    }
+
+    func cancel() {
+        for src in sources { src.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 }
 

@@ -71,6 +71,8 @@ public struct DownloadRunSummary: Sendable {
     public var failures: [DownloadUnitReport] = []
     /// Units not tried in this run that remain failed (backoff, or out of attempts).
     public var stillFailed: [DownloadUnitReport] = []
+    /// Units left undone because the run was stopped (SIGINT/SIGTERM).
+    public var interrupted = 0
 
     public init() {}
 
@@ -142,6 +144,9 @@ public final class Downloader: @unchecked Sendable {
     public let manifest: Manifest
     public let logger: Logger
     let bucket: TokenBucket
+    private let stopLock = NSLock()
+    private var stopping = false
+    private var queue: WorkQueue?
 
     public init(configuration: DownloaderConfiguration, manifest: Manifest, logger: Logger = Logger(label: "mdt.download")) {
         self.configuration = configuration
@@ -151,6 +156,15 @@ public final class Downloader: @unchecked Sendable {
     }
 
     var endpoint: String { "\(configuration.iqfeedHost):\(configuration.lookupPort)" }
+
+    /// Stops taking new units (units in progress finish and are recorded); the rest stay pending and
+    /// are reported as skipped ("interrupted"). Safe from any thread, e.g. a signal handler's queue.
+    public func stop() {
+        stopLock.lock(); stopping = true; let q = queue; stopLock.unlock()
+        q?.close()
+    }
+
+    public var isStopping: Bool { stopLock.lock(); defer { stopLock.unlock() }; return stopping }
 
     func makeLookup() -> LookupClient {
         let c = LookupClient(host: configuration.iqfeedHost, port: configuration.lookupPort, rateLimiter: bucket)
@@ -192,6 +206,8 @@ public final class Downloader: @unchecked Sendable {
         for r in skipped { summary.add(r); onReport(r) }
 
         let queue = WorkQueue(work.map { ($0, priorAttempts[$0.key] ?? 0) })
+        stopLock.lock(); self.queue = queue; let stopped = stopping; stopLock.unlock()
+        if stopped { queue.close() }
         let results = ResultBox()
         let workers = max(1, min(configuration.concurrency, work.count))
         let group = DispatchGroup()
@@ -224,6 +240,13 @@ public final class Downloader: @unchecked Sendable {
         }
         group.wait()
         for r in results.all { summary.add(r) }
+        for (unit, _) in queue.remaining() {
+            var r = DownloadUnitReport(unit: unit, outcome: .skipped)
+            r.message = "interrupted before it started"
+            summary.add(r)
+            summary.interrupted += 1
+            onReport(r)
+        }
         summary.seconds = IQFeed.Clock.monotonic() - started
         return summary
     }
@@ -464,9 +487,13 @@ final class WorkQueue: @unchecked Sendable {
     private var items: [(DownloadUnit, Int)]
     private var index = 0
     init(_ items: [(DownloadUnit, Int)]) { self.items = items }
+    private var closed = false
+    func close() { lock.lock(); closed = true; lock.unlock() }
+    /// Items never handed out.
+    func remaining() -> [(DownloadUnit, Int)] { lock.lock(); defer { lock.unlock() }; return Array(items[min(index, items.count)...]) }
     func next() -> (DownloadUnit, Int)? {
         lock.lock(); defer { lock.unlock() }
-        guard index < items.count else { return nil }
+        guard !closed, index < items.count else { return nil }
         defer { index += 1 }
         return items[index]
     }

@@ -21,7 +21,7 @@ enum DownloadRendering {
         var o = "{\"summary\":true,\"units\":\(s.planned),\"done\":\(s.done),\"empty\":\(s.empty),\"failed\":\(s.failed)"
         o += ",\"skipped\":\(s.skipped),\"rows\":\(s.rows),\"requests\":\(s.requests),\"rate_limited\":\(s.rateLimited)"
         o += ",\"seconds\":\(num(s.seconds)),\"rows_per_second\":\(Int(Double(s.rows) / max(s.seconds, 0.001)))"
-        o += ",\"still_failed\":\(s.stillFailed.count),\"exit\":\(exitCode)"
+        o += ",\"still_failed\":\(s.stillFailed.count),\"interrupted\":\(s.interrupted),\"exit\":\(exitCode)"
         o += ",\"failures\":[" + s.failures.map { "{\"unit\":\(JSONText.string($0.unit.key.description)),\"error\":\(JSONText.string($0.message ?? ""))}" }.joined(separator: ",") + "]"
         return o + "}"
     }
