@@ -60,7 +60,7 @@ struct DownloadKillTests {
         #expect(units.count == 38)  // 19 trading days (Presidents' Day closed) x 2
         let expected = syms.reduce(0) { $0 + fx.expectedTicks($1, range).count }
         let args = ["download"] + syms.map(\.text) + ["--kind", "ticks", "--from", "2026-02-02", "--to", "2026-02-27",
-                                                      "--lookup-port", String(fx.lookupPort), "--concurrency", "3", "--chunk-rows", "40"]
+                                                      "--lookup-port", String(fx.lookupPort), "--concurrency", "3", "--chunk-rows", "150"]
 
         let (p1, out1, _) = try start(args + ["--lookup-rate", "10"], fx: fx)
         let deadline = Date().addingTimeInterval(30)
@@ -173,5 +173,27 @@ struct DownloadKillTests {
         (code, out, err) = try runToEnd(["download", "--all-active", "--kind", "daily", "--from", "2026-03-02", "--to", "2026-03-06", "--summary"] + port, fx: fx)
         #expect(code == 0, "\(err)")
         #expect(out.contains("\"units\":2") && out.contains("\"done\":2") && out.contains("\"rows\":10"))
+    }
+
+    @Test func sigtermFinishesUnitsInProgressAndLeavesTheRestPending() throws {
+        let fx = try DownloadFixture()
+        let syms = fx.equities(2)
+        let args = ["download"] + syms.map(\.text) + ["--kind", "ticks", "--from", "2026-02-02", "--to", "2026-02-27",
+                                                      "--lookup-port", String(fx.lookupPort), "--concurrency", "2", "--lookup-rate", "4", "--summary"]
+        let (p, out, err) = try start(args, fx: fx)
+        let ledgerDeadline = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < ledgerDeadline, (try fx.manifest.downloads(state: .done)).count < 2 { usleep(20_000) }
+        #expect(p.isRunning)
+        kill(p.processIdentifier, SIGTERM)
+        #expect(wait(p, timeout: 30))
+        usleep(50_000)
+        #expect(p.terminationReason == .exit && p.terminationStatus == 1, "\(err.all)")
+        #expect(err.all.contains("interrupted"))
+        let ledger = try fx.manifest.downloads(kind: "ticks")
+        #expect(!ledger.contains { $0.state == .running })
+        let done = ledger.filter { $0.state == .done }.count
+        #expect(done >= 2 && done < 38)
+        #expect(ledger.filter { $0.state == .pending }.count == 38 - done)
+        #expect(out.all.contains("\"interrupted\":\(38 - done)"))
     }
 }
