@@ -294,11 +294,14 @@ extension DownloadCommand {
                                         + ",\"expected_days\":\(g.expectedDays.count),\"missing\":[\(missing)],\"early_closes\":[\(early)]}")
                 } else if !g.judged {
                     try ctx.stdout.line("\(g.symbol) \(g.kind): not judged (no US equity calendar for futures or weekly/monthly bars)")
-                } else if g.missingDays.isEmpty {
-                    try ctx.stdout.line("\(g.symbol) \(g.kind): complete, \(g.expectedDays.count) trading days")
                 } else {
-                    try ctx.stdout.line("\(g.symbol) \(g.kind): \(g.missingDays.count) of \(g.expectedDays.count) trading days missing: "
-                                        + g.missingDays.map(USEquityCalendar.text).joined(separator: " "))
+                    let early = g.earlyCloses.isEmpty ? "" : " (early close: " + g.earlyCloses.map(USEquityCalendar.text).joined(separator: " ") + ")"
+                    if g.missingDays.isEmpty {
+                        try ctx.stdout.line("\(g.symbol) \(g.kind): complete, \(g.expectedDays.count) trading days" + early)
+                    } else {
+                        try ctx.stdout.line("\(g.symbol) \(g.kind): \(g.missingDays.count) of \(g.expectedDays.count) trading days missing: "
+                                            + g.missingDays.map(USEquityCalendar.text).joined(separator: " ") + early)
+                    }
                 }
             }
             let missingUnits = reports.flatMap { DownloadGaps.fillUnits($0, kind: kind) }

@@ -65,16 +65,13 @@ public final class DownloadStore {
         try client.rowCount(table: table(unit.kind), where: unitCondition(unit), final: final)
     }
 
-    /// Merges the unit's partitions (days, UTC) so re-inserted rows replace the old ones now rather than
-    /// at some later background merge: afterwards `count()` equals `count() FINAL`.
-    public func optimize(_ unit: DownloadUnit) throws(ClickHouseError) {
-        var day = Int(unit.from / Time.nanosPerDay)
-        let last = Int((unit.to - 1) / Time.nanosPerDay)
-        while day <= last {
+    /// Merges the given partitions (UTC day numbers) so re-inserted rows replace the old ones now rather
+    /// than at some later background merge: afterwards `count()` equals `count() FINAL`.
+    public func optimize(_ kind: DownloadKind, utcDays: Set<Int>) throws(ClickHouseError) {
+        for day in utcDays.sorted() {
             let (y, m, d) = Time.civilFromDays(day)
             let id = zeroPadded(y, 4) + zeroPadded(m, 2) + zeroPadded(d, 2)
-            try client.execute("OPTIMIZE TABLE \(table(unit.kind)) PARTITION ID \(SQLText.literal(id)) FINAL")
-            day += 1
+            try client.execute("OPTIMIZE TABLE \(table(kind)) PARTITION ID \(SQLText.literal(id)) FINAL")
         }
     }
 

@@ -400,6 +400,8 @@ public final class Downloader: @unchecked Sendable {
         var inChunk = 0
         var rows: Int64 = 0
         var insertError: (any Error)?
+        var utcDays = Set<Int>()  // partitions written
+        var lastUTCDay = Int.min
         let receiveTime = IQFeed.Clock.wallNanos()
         let kind = unit.kind
         func flush() {
@@ -416,12 +418,16 @@ public final class Downloader: @unchecked Sendable {
             case .tick(var t):
                 guard t.eventTime >= unit.from, t.eventTime < unit.to else { return }
                 rows += 1
+                let day = Int(t.eventTime / Time.nanosPerDay)
+                if day != lastUTCDay { utcDays.insert(day); lastUTCDay = day }
                 t.receiveTime = receiveTime
                 t.seq = t.tickID != 0 ? t.tickID : UInt64(rows)
                 RowBinaryEncoder.append(t, to: &body)
             case .bar(var b):
                 guard b.time >= unit.from, b.time < unit.to else { return }
                 rows += 1
+                let day = Int(b.time / Time.nanosPerDay)
+                if day != lastUTCDay { utcDays.insert(day); lastUTCDay = day }
                 b.receiveTime = receiveTime
                 RowBinaryEncoder.append(b, to: &body)
             default:
@@ -440,7 +446,7 @@ public final class Downloader: @unchecked Sendable {
         if stored != UInt64(rows) {
             throw DownloadUnitError.countMismatch(unit: unit.description, stored: stored, downloaded: rows)
         }
-        if before > 0 && rows > 0 { try mergeReplaced(unit, rows: rows, store: store) }
+        if before > 0 && rows > 0 { try mergeReplaced(unit, rows: rows, utcDays: utcDays, store: store) }
         logger.debug("unit stored", metadata: [
             "unit": "\(unit)", "rows": "\(rows)", "reply+insert_s": "\(t1 - t0)", "insert_s": "\(insertSeconds)",
             "verify_s": "\(IQFeed.Clock.monotonic() - t1)",
@@ -450,9 +456,9 @@ public final class Downloader: @unchecked Sendable {
 
     /// Merges the unit's partitions until plain `count()` equals the rows downloaded. `OPTIMIZE` is a
     /// no-op while another merge of the partition runs (another unit of the same day), so it is retried.
-    func mergeReplaced(_ unit: DownloadUnit, rows: Int64, store: DownloadStore) throws {
+    func mergeReplaced(_ unit: DownloadUnit, rows: Int64, utcDays: Set<Int>, store: DownloadStore) throws {
         for attempt in 0..<20 {
-            try store.optimize(unit)
+            try store.optimize(unit.kind, utcDays: utcDays)
             if try store.count(unit, final: false) == UInt64(rows) { return }
             IQFeed.Clock.sleep(seconds: 0.05 * Double(attempt + 1))
         }
