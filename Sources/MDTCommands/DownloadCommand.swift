@@ -171,6 +171,7 @@ extension DownloadCommand {
                     let from = last[s.text].map { USEquityCalendar.midnight(USEquityCalendar.easternDay($0)) } ?? fallback
                     units += DownloadPlanner.units(symbol: s, kind: kind, range: DownloadRange(from: from, to: end))
                 }
+                units = DownloadPlanner.ordered(units)
             } else {
                 guard let start = range.start(now: now) else { throw ValidationError("give --from or --days") }
                 guard end > start else { throw ValidationError("empty range: --to is not after --from") }

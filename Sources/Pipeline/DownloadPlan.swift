@@ -132,15 +132,25 @@ extension String {
 
 /// Splits a request into ledger units.
 public enum DownloadPlanner {
-    /// The units of `symbols` x `kind` covering `range`. Equities get units only on trading days;
-    /// futures (`@...`) on every weekday (their exchanges keep other hours and holidays).
+    /// The units of `symbols` x `kind` covering `range`, oldest period first (then by symbol), so an
+    /// interrupted run leaves whole days done. Equities get units only on trading days; futures (`@...`)
+    /// on every weekday (their exchanges keep other hours and holidays).
     public static func units(symbols: [Symbol], kind: DownloadKind, range: DownloadRange) -> [DownloadUnit] {
         guard range.to > range.from else { return [] }
         var out: [DownloadUnit] = []
         for symbol in symbols {
             out.append(contentsOf: units(symbol: symbol, kind: kind, range: range))
         }
-        return out
+        return ordered(out)
+    }
+
+    /// Oldest period first, then symbol.
+    public static func ordered(_ units: [DownloadUnit]) -> [DownloadUnit] {
+        units.enumerated().sorted { a, b in
+            if a.element.firstDay != b.element.firstDay { return a.element.firstDay < b.element.firstDay }
+            if a.element.symbol.text != b.element.symbol.text { return a.element.symbol.text < b.element.symbol.text }
+            return a.offset < b.offset
+        }.map(\.element)
     }
 
     public static func units(symbol: Symbol, kind: DownloadKind, range: DownloadRange) -> [DownloadUnit] {
