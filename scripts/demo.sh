@@ -43,7 +43,10 @@ step "services: ClickHouse, Redis, Kafka (librdkafka mock cluster)"
 scripts/services.sh up
 server_pid=""
 cleanup() {
-    [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    if [[ -n $server_pid ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
     ((keep)) || scripts/services.sh down
 }
 trap cleanup EXIT
