@@ -226,14 +226,15 @@ struct BookCommand: AsyncParsableCommand {
                 let rows = LadderRenderer.terminalRows().map { max(1, $0 - 4) }
                 try out.write(renderer.frame(renderer.lines(tracker.snapshot(), stats: tracker.stats, maxRows: rows)))
             } else {
-                guard count != drawnCount, force || now.timeIntervalSince(lastDraw) >= interval else { return }
+                // A block after a change, at most once per interval; at the end the last state (even an empty book).
+                guard count != drawnCount, force || (count > 0 && now.timeIntervalSince(lastDraw) >= interval) else { return }
                 try out.write((drawnCount == .max ? "" : "\n") + renderer.plain(renderer.lines(tracker.snapshot(), stats: tracker.stats)))
             }
             try out.flush()
             lastDraw = now
             drawnCount = count
         }
-        try draw(force: true)
+        if tty { try draw(force: true) }
         while !stop.requested {
             if let deadline, Date() >= deadline { break }
             try source.pump(timeout: 0.1)

@@ -75,7 +75,11 @@ struct LadderRenderer {
             out.append(paint(bid, 32) + " | " + paint(ask, 31))
         }
         if rows == 0 { out.append("(empty book)") }
-        return out
+        return out.map { l in
+            var t = Substring(l)
+            while t.last == " " { t = t.dropLast() }
+            return String(t)
+        }
     }
 
     /// One terminal frame: home, lines each cleared to the end, rest of the screen cleared.
