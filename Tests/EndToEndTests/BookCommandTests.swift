@@ -176,7 +176,7 @@ func bestPrices(_ json: String) -> [String] {
         let url = try TestServices.require(.clickhouse)
         let s = try Scratch()
         defer { s.remove() }
-        let server = try ReplayServer(scratch: s, symbols: ["@ESZ26"], count: 300)
+        let server = try ReplayServer(scratch: s, symbols: ["SPY"], count: 300)
         defer { server.stop() }
         let db = "mdt_book_e2e_\(UUID().uuidString.prefix(8).lowercased())"
         let env = ["MDT_CLICKHOUSE_URL": url, "MDT_CLICKHOUSE_USER": TestServices.clickhouseUser,
@@ -186,23 +186,23 @@ func bestPrices(_ json: String) -> [String] {
                                                                "-H", "X-ClickHouse-Key: \(TestServices.clickhousePassword)",
                                                                "--data-binary", "DROP DATABASE IF EXISTS \(db)", url + "/"],
                                               environment: ["PATH": "/usr/bin:/bin"]) }
-        let collect = try MDTBinary.run(["collect", "run", "--symbols", "@ESZ26", "--sinks", "clickhouse", "--duration", "3"],
+        let collect = try MDTBinary.run(["collect", "run", "--symbols", "SPY", "--sinks", "clickhouse", "--duration", "3"],
                                         env: env, home: s.path)
         #expect(collect.status == 0, "collect failed: \(collect.stderr)")
 
         var live = ""
         var previous = "-"
         for _ in 0..<10 {
-            live = try MDTBinary.run(["book", "@ESZ26", "--json", "--wait", "3", "--depth", "50"], env: env, home: s.path).stdout
+            live = try MDTBinary.run(["book", "SPY", "--json", "--wait", "3", "--depth", "50"], env: env, home: s.path).stdout
             if levelsPart(live) == levelsPart(previous) { break }
             previous = live
         }
-        let ch = try MDTBinary.run(["book", "@ESZ26", "--source", "clickhouse", "--json", "--depth", "50"], env: env, home: s.path)
+        let ch = try MDTBinary.run(["book", "SPY", "--source", "clickhouse", "--json", "--depth", "50"], env: env, home: s.path)
         #expect(ch.status == 0, "stderr: \(ch.stderr)")
         #expect(!levelsPart(ch.stdout).isEmpty)
         #expect(levelsPart(ch.stdout) == levelsPart(live), "clickhouse:\n\(ch.stdout)\nlive:\n\(live)")
 
-        let ladder = try MDTBinary.run(["book", "@ESZ26", "--source", "clickhouse", "--at", "now"], env: env, home: s.path)
+        let ladder = try MDTBinary.run(["book", "SPY", "--source", "clickhouse", "--at", "now"], env: env, home: s.path)
         #expect(ladder.status == 0)
         #expect(!ladder.stdout.contains("\u{1B}"))
         for p in bestPrices(ch.stdout) { #expect(ladder.stdout.contains(p)) }
@@ -210,7 +210,7 @@ func bestPrices(_ json: String) -> [String] {
         let unknown = try MDTBinary.run(["book", "NOSUCH", "--source", "clickhouse", "--json"], env: env, home: s.path)
         #expect(unknown.status == 65, "stderr: \(unknown.stderr)")
         #expect(unknown.stderr.contains("NOSUCH"))
-        let early = try MDTBinary.run(["book", "@ESZ26", "--source", "clickhouse", "--json", "--at", "2020-01-02T00:00:00Z"], env: env, home: s.path)
+        let early = try MDTBinary.run(["book", "SPY", "--source", "clickhouse", "--json", "--at", "2020-01-02T00:00:00Z"], env: env, home: s.path)
         #expect(early.status == 65, "stderr: \(early.stderr)")
         #expect(early.stderr.contains("before the first"))
     }
