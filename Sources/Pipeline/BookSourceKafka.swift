@@ -45,6 +45,8 @@ public final class KafkaBookSource: FollowingBookSource, @unchecked Sendable {
     var next: [Int32: Int64] = [:]
     var high: [Int32: Int64] = [:]
     public private(set) var progress = Progress()
+    /// With `.time`: messages older than this (ms) are skipped.
+    var sinceMs: Int64?
 
     public init(brokers: String, properties: [String: String] = [:], topic: String, start: Start,
                 tracker: BookTracker, logger: Logger) {
@@ -88,10 +90,18 @@ public final class KafkaBookSource: FollowingBookSource, @unchecked Sendable {
                     timeItems.append(KafkaTopicPartitionOffset(topic: topic, partition: p, offset: t / 1_000_000))
                 }
             }
-            if !timeItems.isEmpty {
+            if !timeItems.isEmpty, case .time(let t) = start {
+                // -1 means "no message at or after t", or a broker that cannot look times up (librdkafka's
+                // mock cluster): read such a partition from its start and skip older messages here.
+                var found: Set<Int32> = []
                 for r in try c.offsetsForTimes(timeItems, timeout: timeout) where r.offset >= 0 {
                     starts[r.partition] = min(r.offset, high[r.partition] ?? r.offset)
+                    found.insert(r.partition)
                 }
+                for p in partitions where !found.contains(p) {
+                    starts[p] = try c.watermarks(topic: topic, partition: p, timeout: timeout).low
+                }
+                sinceMs = t / 1_000_000
             }
             next = starts
             progress.available = partitions.reduce(0) { $0 + max(0, (high[$1] ?? 0) - (starts[$1] ?? 0)) }
@@ -151,10 +161,7 @@ public final class KafkaBookSource: FollowingBookSource, @unchecked Sendable {
         guard let c = consumer else { return false }
         let got: Bool?
         do {
-            got = try c.poll(timeout: timeout) { (m: KafkaMessageView) -> Bool in
-                handle(m)
-                return true
-            }
+            if let m = try c.poll(timeout: timeout) { handle(m); got = true } else { got = nil }
         } catch let e as KafkaError {
             throw Self.map(e)
         } catch {
@@ -163,10 +170,11 @@ public final class KafkaBookSource: FollowingBookSource, @unchecked Sendable {
         return got ?? false
     }
 
-    func handle(_ m: KafkaMessageView) {
+    func handle(_ m: KafkaMessage) {
         progress.messages &+= 1
         if m.offset + 1 > (next[m.partition] ?? 0) { next[m.partition] = m.offset + 1 }
-        guard let k = m.key, k.count == key.count, key.withUnsafeBytes({ $0.elementsEqual(k) }) else { return }
+        if let sinceMs, let ts = m.timestampMs, ts < sinceMs { return }
+        guard m.key == key else { return }
         progress.matched &+= 1
         do {
             if case .book(let u) = try decoder.decode(m.value) { tracker.apply(u) }

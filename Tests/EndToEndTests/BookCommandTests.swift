@@ -179,14 +179,20 @@ func bestPrices(_ json: String) -> [String] {
         let server = try ReplayServer(scratch: s, symbols: ["SPY"], count: 300)
         defer { server.stop() }
         let db = "mdt_book_e2e_\(UUID().uuidString.prefix(8).lowercased())"
-        let env = ["MDT_CLICKHOUSE_URL": url, "MDT_CLICKHOUSE_USER": TestServices.clickhouseUser,
+        var env = ["MDT_CLICKHOUSE_URL": url, "MDT_CLICKHOUSE_USER": TestServices.clickhouseUser,
                    "MDT_CLICKHOUSE_PASSWORD": TestServices.clickhousePassword, "MDT_CLICKHOUSE_DATABASE": db,
                    "MDT_IQFEED_HOST": "127.0.0.1", "MDT_IQFEED_L1_PORT": String(server.l1), "MDT_IQFEED_L2_PORT": String(server.l2)]
         defer { _ = try? MDTBinary.runProcess("/usr/bin/curl", ["-s", "-H", "X-ClickHouse-User: \(TestServices.clickhouseUser)",
                                                                "-H", "X-ClickHouse-Key: \(TestServices.clickhousePassword)",
                                                                "--data-binary", "DROP DATABASE IF EXISTS \(db)", url + "/"],
                                               environment: ["PATH": "/usr/bin:/bin"]) }
-        let collect = try MDTBinary.run(["collect", "run", "--symbols", "SPY", "--sinks", "clickhouse", "--duration", "3"],
+        var sinks = "clickhouse"
+        if TestServices.available(.kafka), let brokers = TestServices.value("MDT_KAFKA_BROKERS") {
+            env["MDT_KAFKA_BROKERS"] = brokers
+            env["MDT_KAFKA_TOPIC_PREFIX"] = "booke2e-\(UUID().uuidString.prefix(8))."
+            sinks += ",kafka"
+        }
+        let collect = try MDTBinary.run(["collect", "run", "--symbols", "SPY", "--sinks", sinks, "--duration", "3"],
                                         env: env, home: s.path)
         #expect(collect.status == 0, "collect failed: \(collect.stderr)")
 
@@ -206,6 +212,23 @@ func bestPrices(_ json: String) -> [String] {
         #expect(ladder.status == 0)
         #expect(!ladder.stdout.contains("\u{1B}"))
         for p in bestPrices(ch.stdout) { #expect(ladder.stdout.contains(p)) }
+
+        if sinks.contains("kafka") {
+            // The same book from the Kafka topic the collector wrote, from the beginning and since an hour ago.
+            for start in [["--offset", "beginning"], ["--since", "1h ago"]] {
+                let k = try MDTBinary.run(["book", "SPY", "--source", "kafka", "--json", "--depth", "50"] + start, env: env, home: s.path)
+                #expect(k.status == 0, "\(start) stderr: \(k.stderr)")
+                #expect(levelsPart(k.stdout) == levelsPart(live), "kafka \(start):\n\(k.stdout)\nlive:\n\(live)")
+            }
+            let future = try MDTBinary.run(["book", "SPY", "--source", "kafka", "--json", "--since", "2099-01-01T00:00:00Z"], env: env, home: s.path)
+            #expect(future.status == 65, "stderr: \(future.stderr)")
+            #expect(future.stdout.isEmpty)
+            let fromEnd = try MDTBinary.run(["book", "SPY", "--source", "kafka", "--json", "--offset", "end"], env: env, home: s.path)
+            #expect(fromEnd.status == 65, "stderr: \(fromEnd.stderr)")
+            let unknownK = try MDTBinary.run(["book", "NOSUCH", "--source", "kafka", "--json"], env: env, home: s.path)
+            #expect(unknownK.status == 65, "stderr: \(unknownK.stderr)")
+            #expect(unknownK.stderr.contains("NOSUCH"))
+        }
 
         let unknown = try MDTBinary.run(["book", "NOSUCH", "--source", "clickhouse", "--json"], env: env, home: s.path)
         #expect(unknown.status == 65, "stderr: \(unknown.stderr)")

@@ -141,6 +141,17 @@ import Testing
         #expect(p.matched == UInt64(events.filter { $0.symbol == sym }.count))
         #expect(tracker.fullSnapshot() == expected.snapshot(sym))
 
+        // Since an hour ago: everything; since tomorrow: nothing (messages are stamped with the produce time).
+        let now = Time.utcNanos(year: 2026, month: 1, day: 1) + Int64(Date().timeIntervalSince1970 * 1e9) - Time.utcNanos(year: 2026, month: 1, day: 1)
+        for (since, all) in [(now - 3600 * Time.nanosPerSecond, true), (now + Time.nanosPerDay, false)] {
+            let t = BookTracker(symbol: sym, depth: 100)
+            let src = KafkaBookSource(brokers: brokers, topic: topics.book, start: .time(since), tracker: t, logger: Logger(label: "t"))
+            try src.open()
+            try src.catchUp(idleTimeout: 5)
+            src.close()
+            if all { #expect(t.fullSnapshot() == expected.snapshot(sym)) } else { #expect(t.updateCount == 0) }
+        }
+
         // From the end there is nothing to read.
         let empty = BookTracker(symbol: sym, depth: 10)
         let fromEnd = KafkaBookSource(brokers: brokers, topic: topics.book, start: .end, tracker: empty, logger: Logger(label: "t"))
