@@ -12,23 +12,42 @@ struct BookCommand: AsyncParsableCommand {
         commandName: "book",
         abstract: "Show one symbol's order book: live (IQFeed L2), from Kafka, or rebuilt from ClickHouse at any time.",
         discussion: """
-            Sources:
-              live        IQFeed Level 2 (iqfeed.host, iqfeed.l2-port): WPL (--by price, default) or WOR (--by order).
-              kafka       the iqfeed.l2.raw topic (with kafka.topic-prefix), messages keyed by SYMBOL, from
-                          --offset beginning|end|N (default beginning) or --since TIME.
-              clickhouse  market_l2 (FINAL, ordered by ts, seq) rebuilt as of --at TIME (default now). The replay
-                          starts at the latest clear of both sides, else at --replay-from, else at the start of
-                          TIME's US/Eastern day (and from the symbol's first row if that day has none before TIME).
-            Output: on a terminal, a ladder (bids | asks: orders, size, price; spread, last update, updates/s) redrawn
-            in place until Ctrl-C or --duration; into a pipe, the same ladder as plain text (no escape codes), at most
-            once a second. clickhouse prints the ladder once. --json prints one snapshot as JSON and exits once it has
-            settled (live: the first T heartbeat after the snapshot rows, at most --wait seconds; kafka: the end of
-            the data available at start; clickhouse: at once); --json --follow prints one JSON line per change.
-            TIME: ISO-8601 with a zone (2026-03-09T14:30:00Z, ...-04:00), US/Eastern wall-clock time without one
-            (2026-03-09 10:30:00, 2026-03-09, 10:30), or relative (now, -5m, 1h ago, -1h30m).
-            Exit codes: 0 ok; 64 bad flags or a malformed TIME; 65 unknown symbol (IQFeed `n`, no Kafka message,
-            no ClickHouse row) or no data in the range (--at before the first row, nothing after --since);
-            69 the source cannot be reached; 1 other failures.
+            Sources (--source):
+              live        IQFeed Level 2 at iqfeed.host:iqfeed.l2-port, WPL
+                          (--by price, the default) or WOR (--by order).
+              kafka       the iqfeed.l2.raw topic (after kafka.topic-prefix),
+                          messages keyed by SYMBOL, from --offset
+                          beginning|end|N (default beginning) or --since TIME.
+              clickhouse  market_l2 rebuilt as of --at TIME (default now):
+                          the symbol's rows with ts <= TIME, FINAL, in
+                          (ts, seq) order. The replay starts at the latest
+                          clear of both sides, else at --replay-from, else at
+                          midnight US/Eastern of TIME's day (from the first
+                          row if that finds none).
+
+            Output:
+              On a terminal: a ladder (orders, size, bid | ask, size, orders;
+              spread, last update, updates/s) redrawn in place until Ctrl-C
+              or --duration. Into a pipe or file: the same ladder as plain
+              text (never escape codes), at most once a second.
+              --source clickhouse prints the ladder once.
+              --json: one snapshot as JSON once it has settled (live: the
+              first T heartbeat after the snapshot rows, at most --wait
+              seconds, default 5; kafka: the end of the data available at
+              start; clickhouse: at once), then exit.
+              --json --follow: one JSON line per change of the top levels.
+
+            TIME:
+              ISO-8601 with a zone: 2026-03-09T14:30:00Z, ...T10:30:00-04:00.
+              US/Eastern wall-clock time without a zone: 2026-03-09 10:30:00,
+              2026-03-09, 10:30 (today).
+              Relative: now, -5m, 1h ago, -1h30m (units ms s m h d).
+
+            Exit codes:
+              0 ok; 64 bad flags or a malformed TIME; 65 unknown symbol
+              (IQFeed n, no Kafka message, no ClickHouse row) or no data
+              (TIME before the first row, nothing since TIME, an empty
+              topic); 69 the source cannot be reached; 1 other failures.
             """
     )
 
