@@ -69,7 +69,7 @@ public final class IQFeedFeed: @unchecked Sendable {
         let box1 = EventBox()
         let box2 = EventBox()
         weak var weakSelf: IQFeedFeed?
-        l1 = StreamingClient(options: l1Options, parser: { Level1Parser() }) { batch in
+        l1 = StreamingClient(options: l1Options, parser: { Level1Parser(now: Clock.wallNanos()) }) { batch in
             weakSelf?.handleL1(batch, box1)
         }
         if options.depth != .none {
