@@ -225,7 +225,8 @@ struct BookCommand: AsyncParsableCommand {
     func followLadder(_ source: any FollowingBookSource, tracker: BookTracker, ctx: CommandContext, label: String) throws {
         let out = ctx.stdout
         let tty = out.isTTY
-        let renderer = LadderRenderer(color: ctx.output.color && tty, sourceLabel: label, depth: depth)
+        var renderer = LadderRenderer(color: ctx.output.color && tty, sourceLabel: label, depth: depth)
+        let live = source as? LiveBookSource
         let stop = BookStopSignal()
         let deadline = duration.map { Date().addingTimeInterval($0) }
         let interval = tty ? 0.1 : 1.0
@@ -238,6 +239,7 @@ struct BookCommand: AsyncParsableCommand {
         func draw(force: Bool) throws {
             let count = tracker.updateCount
             let now = Date()
+            if let live { renderer.sourceLabel = label + (live.isStreaming ? "" : "  [not connected: reconnecting]") }
             if tty {
                 // Redraw on change, and at least once a second (the rate and times move).
                 guard force || (count != drawnCount && now.timeIntervalSince(lastDraw) >= interval)
@@ -306,7 +308,7 @@ final class BookStopSignal: @unchecked Sendable {
     func fire() {
         lock.lock(); defer { lock.unlock() }
         if fired {
-            StandardError.write(LadderRenderer.showCursor)
+            if isatty(1) == 1 { _ = LadderRenderer.showCursor.withCString { Foundation.write(1, $0, strlen($0)) } }
             Foundation.exit(130)
         }
         fired = true
