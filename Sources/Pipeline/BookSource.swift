@@ -100,6 +100,15 @@ public final class BookTracker: @unchecked Sendable {
         return true
     }
 
+    /// Forgets the book (both sides) before a re-snapshot, e.g. after the live feed reconnected.
+    public func reset() {
+        lock.lock()
+        book.reset()
+        lastBids.removeAll(keepingCapacity: true); lastAsks.removeAll(keepingCapacity: true)
+        lock.unlock()
+        changed.lock(); changed.broadcast(); changed.unlock()
+    }
+
     /// Compares the top `depth` levels with the last ones seen; keeps the new ones when different.
     private func topChangedLocked() -> Bool {
         var differs = false

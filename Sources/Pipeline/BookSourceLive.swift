@@ -28,6 +28,8 @@ public final class LiveBookSource: FollowingBookSource, @unchecked Sendable {
     var sawRows = false
     var settled = false
     var client: StreamingClient<Level2Parser>?
+    /// The client's connect count when the last batch was handled (touched only on the client thread).
+    var session = 0
     public var endpoint: String { "\(options.host):\(options.port)" }
 
     public init(options: Options, tracker: BookTracker, logger: Logger) {
@@ -69,6 +71,12 @@ public final class LiveBookSource: FollowingBookSource, @unchecked Sendable {
 
     func handle(_ batch: StreamBatch<Level2Message>) {
         let symbol = tracker.symbol
+        // A new session re-sends the snapshot: start from an empty book so no level of the old one lingers.
+        let n = client?.connectCount ?? 0
+        if n != session {
+            if session != 0 { tracker.reset() }
+            session = n
+        }
         for m in batch.messages {
             switch m {
             case .book(let u):
