@@ -9,7 +9,7 @@ import Testing
 @testable import Pipeline
 
 /// Records every event the collector delivers, in delivery (= seq) order: "what the collector saw".
-final class RecordingSink: EventSink, @unchecked Sendable {
+final class BookRecordingSink: EventSink, @unchecked Sendable {
     let name = "record"
     let lock = NSLock()
     var events: [MarketEvent] = []
@@ -78,7 +78,7 @@ struct BookTestDatabase {
         defer { server.stop() }
         let l1 = try #require(server.port(.level1)), l2 = try #require(server.port(.level2))
 
-        let recorder = RecordingSink()
+        let recorder = BookRecordingSink()
         let chSink = ClickHouseSink(client: try ClickHouseClient(url: db.url, user: TestServices.clickhouseUser,
                                                                  password: TestServices.clickhousePassword),
                                     database: db.name, flushSeconds: 0.1)

@@ -72,6 +72,39 @@ import Testing
         #expect(tracker.updateCount > first)
     }
 
+    /// A level the server no longer has (injected) disappears after a reconnect and re-snapshot, and
+    /// `S,CLEAR DEPTH` empties a side before the server's re-snapshot.
+    @Test func reconnectAndClearDepthStartFromTheNewSnapshot() throws {
+        var config = IQFeedServerConfiguration()
+        config.ports = [.level2: 0]
+        config.universe = SymbolUniverse(seed: 3, symbols: [Symbol(unchecked: "@ESZ26")])
+        config.messagesPerSecond = nil
+        config.maxEvents = 200
+        config.tickInterval = 0.2
+        let server = IQFeedServer(configuration: config)
+        try server.start()
+        defer { server.stop() }
+        let port = Int(try #require(server.port(.level2)))
+        let sym = Symbol(unchecked: "@ESZ26")
+        let tracker = BookTracker(symbol: sym, depth: 1000)
+        let live = LiveBookSource(options: .init(host: "127.0.0.1", port: port), tracker: tracker, logger: Logger(label: "t"))
+        try live.start()
+        defer { live.close() }
+        #expect(try live.waitSettled(timeout: 5))
+        #expect(bookPoll(timeout: 10) { server.isFinished })
+        let bogus = Price(units: 1)
+        func hasBogus() -> Bool { tracker.fullSnapshot().bids.contains { $0.price == bogus } }
+        server.injectLine("8,@ESZ26,B,1.00,5,1,2,10:00:00.000000,2026-11-23,", on: .level2)
+        #expect(bookPoll(timeout: 5) { hasBogus() })
+        server.dropAllConnections()
+        #expect(bookPoll(timeout: 10) { (live.client?.connectCount ?? 0) >= 2 && !hasBogus() && !tracker.fullSnapshot().bids.isEmpty })
+
+        server.injectLine("8,@ESZ26,B,1.00,5,1,2,10:00:00.000000,2026-11-23,", on: .level2)
+        #expect(bookPoll(timeout: 5) { hasBogus() })
+        server.clearDepth(symbol: sym, side: .bid)
+        #expect(bookPoll(timeout: 5) { !hasBogus() && !tracker.fullSnapshot().bids.isEmpty })
+    }
+
     @Test func unknownSymbolFails() throws {
         let server = try Self.server(["@ESZ26"])
         defer { server.stop() }
