@@ -133,6 +133,15 @@ func bestPrices(_ json: String) -> [String] {
         #expect(unknown.status == 65, "stderr: \(unknown.stderr)")
         #expect(unknown.stderr.contains("NOSUCH"))
 
+        // --json --follow: one JSON object per line, per change.
+        let follow = try MDTBinary.run(["book", "SPY", "--json", "--follow", "--duration", "1", "--depth", "1"] + flags, home: s.path)
+        #expect(follow.status == 0, "stderr: \(follow.stderr)")
+        let lines = follow.stdout.split(separator: "\n")
+        #expect(lines.count >= 2)
+        #expect(lines.allSatisfy { $0.hasPrefix("{\"symbol\":\"SPY\"") && $0.hasSuffix("]}") })
+        #expect(zip(lines, lines.dropFirst()).allSatisfy { levelsPart(String($0)) != levelsPart(String($1)) },
+                "a line without a change of the levels")
+
         // Into a pipe: plain text, no escape codes.
         let plain = try MDTBinary.run(["book", "@ESZ26", "--duration", "1.5", "--color", "on"] + flags, home: s.path)
         #expect(plain.status == 0, "stderr: \(plain.stderr)")
@@ -236,5 +245,12 @@ func bestPrices(_ json: String) -> [String] {
         let early = try MDTBinary.run(["book", "SPY", "--source", "clickhouse", "--json", "--at", "2020-01-02T00:00:00Z"], env: env, home: s.path)
         #expect(early.status == 65, "stderr: \(early.stderr)")
         #expect(early.stderr.contains("before the first"))
+        // TIME forms: Eastern wall-clock (EST in January, EDT in July), an explicit offset, relative.
+        for (at, utc) in [("2020-01-02 00:00:00", "2020-01-02T05:00:00"), ("2020-07-01 10:30", "2020-07-01T14:30:00"),
+                          ("2020-07-01T10:00:00.5-04:00", "2020-07-01T14:00:00.5"), ("3000d ago", "20")] {
+            let r = try MDTBinary.run(["book", "SPY", "--source", "clickhouse", "--json", "--at", at], env: env, home: s.path)
+            #expect(r.status == 65, "\(at): stderr \(r.stderr)")
+            #expect(r.stderr.hasPrefix("mdt: \(utc)"), "\(at): stderr \(r.stderr)")
+        }
     }
 }
