@@ -79,6 +79,7 @@ import Testing
     @Test(.enabled(if: TestServices.available(.clickhouse)))
     func everyFormatOnRealResults() throws {
         let db = try LegacyDatabase()
+        defer { db.drop() }
         let sql = """
             SELECT number AS n, toDecimal64(189.25, 9) * number AS price, if(number = 1, NULL, concat('日本', toString(number))) AS name,
                    if(number = 2, 'tab\\there "q", x', 'é') AS note
@@ -135,8 +136,7 @@ import Testing
     func parametersBoundSafelyOnLegacyServer() throws {
         let db = try LegacyDatabase()
         defer { db.drop() }
-        try db.client.execute("CREATE DATABASE \(db.name)")
-        try db.client.execute("CREATE TABLE \(db.name).t (s String, n UInt32, d Date, p Decimal64(9)) ENGINE = Memory")
+                try db.client.execute("CREATE TABLE \(db.name).t (s String, n UInt32, d Date, p Decimal64(9)) ENGINE = Memory")
         try db.client.execute("INSERT INTO \(db.name).t VALUES ('a', 1, '2026-11-23', 1.5), ('b', 2, '2026-11-24', 2.25)")
         let tricky = ["x' OR 1=1 --", "a\\'b", "\\", "'", "it's \"q\"", "back\\slash\\", "new\nline\ttab", "日本'語", "' OR '1'='1", "\\' OR 1=1 --"]
         for value in tricky {
@@ -162,6 +162,7 @@ import Testing
     @Test(.enabled(if: TestServices.available(.clickhouse)))
     func errorsCarryCodeAndExitStatus() throws {
         let db = try LegacyDatabase()
+        defer { db.drop() }
         let (r, cap) = try runner(db, format: .tsv)
         do {
             try r.rows("SELECT 1 FROM nowhere_table_\(db.name)", writer: cap.ctx.rowWriter())
@@ -201,6 +202,7 @@ import Testing
     @Test(.enabled(if: TestServices.available(.clickhouse)))
     func millionRowsStreamed() throws {
         let db = try LegacyDatabase()
+        defer { db.drop() }
         let cap = try CapturedContext(format: .tsv, environment: db.environment)
         let r = try QueryRunner(connection: ClickHouseConnection(cap.ctx.settings.clickhouse, timeoutSeconds: nil), ctx: cap.ctx)
         let writer = CountingWriter()

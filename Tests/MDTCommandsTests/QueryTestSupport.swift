@@ -139,6 +139,7 @@ struct LegacyDatabase {
                        "MDT_CLICKHOUSE_PASSWORD": TestServices.clickhousePassword, "MDT_CLICKHOUSE_DATABASE": name,
                        "MDT_HOME": NSTemporaryDirectory() + "mdt-query-home"]
         client = try ClickHouseClient(url: url, user: TestServices.clickhouseUser, password: TestServices.clickhousePassword)
+        try client.execute("CREATE DATABASE IF NOT EXISTS \(name)")
     }
 
     func drop() { _ = try? client.execute("DROP DATABASE IF EXISTS \(name)") }
