@@ -169,4 +169,37 @@ enum MDTBinary {
         let r = MDTBinary.Result(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
         #expect(r.stdout == "number\n0\nrc=0\n", "\(r.stdout) \(r.stderr)")
     }
+
+    /// Ctrl-C (SIGINT) cancels the running query on the server and exits 130.
+    @Test(.enabled(if: TestServices.available(.clickhouse)))
+    func interruptKillsTheQueryOnTheServer() throws {
+        guard FileManager.default.isExecutableFile(atPath: MDTBinary.path) else { throw MDTBinary.Missing() }
+        let marker = "mdt_e2e_cancel_\(UInt32.random(in: 0...UInt32.max))"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: MDTBinary.path)
+        // Never finishes on its own: a full scan of the endless system.numbers.
+        p.arguments = ["query", "SELECT count() AS \(marker) FROM system.numbers WHERE number % 1000000007 = 3"]
+        p.environment = MDTBinary.environment()
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let running = "SELECT count() FROM system.processes WHERE query LIKE '%\(marker)%' AND query NOT LIKE '%system.processes%'"
+        func count() throws -> String {
+            try MDTBinary.run(["query", "--no-header", running]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var deadline = Date().addingTimeInterval(20)
+        while try count() != "1", Date() < deadline { usleep(100_000) }
+        #expect(try count() == "1", "the query should be running on the server")
+        let sent = Date()
+        p.interrupt()
+        p.waitUntilExit()
+        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 130, "\(errText)")
+        #expect(Date().timeIntervalSince(sent) < 10)
+        #expect(errText.contains("cancelled on the server"), "\(errText)")
+        deadline = Date().addingTimeInterval(10)
+        while try count() != "0", Date() < deadline { usleep(100_000) }
+        #expect(try count() == "0", "the query is gone from system.processes")
+    }
 }

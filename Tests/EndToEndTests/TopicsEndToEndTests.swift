@@ -115,6 +115,26 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         #expect(r.status == 0 && r.stdout == "")
     }
 
+    @Test(.enabled(if: TestServices.available(.kafka)))
+    func lagOfAGroup() throws {
+        let topic = try makeTopic(partitions: 1)
+        let group = "mdt-e2e-group-\(UInt32.random(in: 0...UInt32.max))"
+        try produce(topic, ["1", "2", "3", "4"])
+        // kcat consumes everything in the group and commits on exit.
+        let k = try shell("timeout 30 kcat -b '\(try TestServices.require(.kafka))' -G \(group) \(topic) -e -q -X auto.offset.reset=earliest")
+        #expect(k.out == "1\n2\n3\n4\n", "\(k.err)")
+        try produce(topic, ["5", "6"])
+        let r = try MDTBinary.run(["topics", "lag", "--group", group, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        let mine = rows?.filter { $0["topic"] as? String == topic }
+        #expect(mine?.count == 1)
+        #expect(mine?.first?["committed"] as? Int == 4)
+        #expect(mine?.first?["log_end"] as? Int == 6)
+        #expect(mine?.first?["lag"] as? Int == 2)
+        #expect(mine?.first?["group"] as? String == group)
+    }
+
     @Test func unreachableBrokersIsExit69NamingThem() throws {
         let started = Date()
         let r = try MDTBinary.run(["topics", "list", "--brokers", "127.0.0.1:1,127.0.0.1:2", "--timeout", "2"])

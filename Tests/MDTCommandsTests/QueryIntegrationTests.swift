@@ -52,6 +52,22 @@ import Testing
         #expect(lines.first == ["time", "open", "high", "low", "close", "volume", "trades"])
         #expect(QuerySampleData.sameRows(Array(lines.dropFirst()), QuerySampleData.expectedBars), "\(lines)")
 
+        // bars --chart: an SVG with one candle per bar.
+        let svgPath = NSTemporaryDirectory() + "mdt-bars-\(UUID().uuidString).svg"
+        defer { try? FileManager.default.removeItem(atPath: svgPath) }
+        try withEnvironment(db.environment) {
+            var cmd = try QueryCommand.Bars.parse(["AAPL", "--interval", "1m", "--chart", svgPath])
+            try cmd.run()
+            // The file exists now: without --force it is not overwritten.
+            var again = try QueryCommand.Bars.parse(["AAPL", "--interval", "1m", "--chart", svgPath])
+            #expect(throws: CommandFailure.self) { try again.run() }
+        }
+        let svg = try String(contentsOfFile: svgPath, encoding: .utf8)
+        let candles = svg.components(separatedBy: "class=\"candle ").count - 1
+        #expect(candles == QuerySampleData.expectedBars.count)
+        #expect(svg.components(separatedBy: "class=\"vol\"").count - 1 == candles)
+        #expect(svg.contains(QuerySampleData.expectedBars[0][0]))
+
         // quotes.
         (r, cap) = try runner(db, format: .tsv)
         try r.rows(MarketQueries.quotes(dialect, database: db.name, symbol: try Symbol("AAPL"), window: .all, limit: 2), writer: cap.ctx.rowWriter())
