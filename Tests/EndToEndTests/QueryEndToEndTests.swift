@@ -112,6 +112,19 @@ enum MDTBinary {
         #expect(r.stdout == "")
     }
 
+    @Test func helpAndUsage() throws {
+        var r = try MDTBinary.run(["query", "--help"])
+        #expect(r.status == 0 && r.stdout.contains("ticks") && r.stdout.contains("bars") && r.stdout.contains("stats"))
+        r = try MDTBinary.run(["query", "run", "--help"])
+        #expect(r.status == 0 && r.stdout.contains("--ch-format") && r.stdout.contains("--param"))
+        r = try MDTBinary.run(["topics", "--help"])
+        #expect(r.status == 0 && r.stdout.contains("tail"))
+        r = try MDTBinary.run(["query", "--format", "xml", "SELECT 1"])
+        #expect(r.status == 64)
+        r = try MDTBinary.run(["query", "ticks", "BAD SYMBOL"])
+        #expect(r.status == 64 && r.stderr.contains("symbol"))
+    }
+
     @Test func unreachableServerIsExit69() throws {
         let r = try MDTBinary.run(["query", "SELECT 1"], env: MDTBinary.environment(["MDT_CLICKHOUSE_URL": "http://127.0.0.1:1"]))
         #expect(r.status == 69)

@@ -81,6 +81,12 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         #expect(r.stderr.contains("does not support CreateTopics") && r.stderr.contains("timed out after 2s"), "\(r.stderr)")
         #expect(r.stdout.contains("\(name)\tnot created"))
         #expect(took < 10, "took \(took)s")
+        // DeleteTopics is not answered either (exit 69, bounded), and reset --execute stops at it.
+        let doomed = try makeTopic(partitions: 1)
+        r = try MDTBinary.run(["topics", "delete", "--yes", doomed, "--timeout", "2"])
+        #expect(r.status == 69 && r.stderr.contains("does not support DeleteTopics"), "\(r.stderr)")
+        r = try MDTBinary.run(["topics", "reset", "--execute", "--timeout", "2"])
+        #expect(r.status == 69 && r.stderr.contains("does not support DeleteTopics"), "\(r.stderr)")
         // reset is a dry run by default.
         r = try MDTBinary.run(["topics", "reset"])
         #expect(r.status == 0)
@@ -113,6 +119,18 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         #expect(r.stdout == [values[1], values[3], values[5]].joined(separator: "\n") + "\n")
         r = try MDTBinary.run(["topics", "tail", topic, "-n", "0"])
         #expect(r.status == 0 && r.stdout == "")
+        // --from-time: everything since an hour ago; nothing from tomorrow.
+        let hourAgo = Int(Date().timeIntervalSince1970) - 3600, tomorrow = Int(Date().timeIntervalSince1970) + 86_400
+        // (librdkafka's mock cluster answers a timestamp lookup with the log end, so the reference is
+        // what kcat prints for the same start time, not the produced messages.)
+        r = try MDTBinary.run(["topics", "tail", topic, "--from-time", String(hourAgo)])
+        #expect(r.status == 0, "\(r.stderr)")
+        let kt = try shell("kcat -C -b '\(try TestServices.require(.kafka))' -t '\(topic)' -o s@\(hourAgo * 1000) -e -q")
+        #expect(r.stdout == kt.out)
+        r = try MDTBinary.run(["topics", "tail", topic, "--from-time", String(tomorrow)])
+        #expect(r.status == 0 && r.stdout == "")
+        r = try MDTBinary.run(["topics", "tail", "no.such.topic.\(UInt32.random(in: 0...UInt32.max))"])
+        #expect(r.status == 65)
     }
 
     @Test(.enabled(if: TestServices.available(.kafka)))
