@@ -82,13 +82,13 @@ swift test --skip-build "${filter[@]}" "${extra[@]}" 2>&1 | tee "$log_file" || s
 
 echo >&2
 echo "==================== mdt test summary ====================" >&2
-grep -E '(Test run with|Executed [0-9]+ tests?)' "$log_file" | sed 's/^/  /' >&2 || true
-failures=$(grep -cE '✘ Test .* (failed|recorded an issue)' "$log_file" || true)
+grep -E '(Test run with|Executed [0-9]+ tests?)' "$log_file" | grep -v 'Executed 0 tests' | sed 's/^/  /' >&2 || true
+failures=$(grep -E '✘ Test .* failed' "$log_file" | grep -cv '✘ Test run with' || true)
 if ((status == 0)); then
     echo "  RESULT: PASS in $((SECONDS - started))s" >&2
 else
-    echo "  RESULT: FAIL (exit $status, $failures failing test lines, $((SECONDS - started))s; see $log_file)" >&2
-    grep -E '✘ Test .* (failed|recorded an issue)' "$log_file" | head -n 30 | sed 's/^/  /' >&2 || true
+    echo "  RESULT: FAIL (exit $status, $failures failing test(s), $((SECONDS - started))s; see $log_file)" >&2
+    grep -E '✘ Test .* (failed|recorded an issue)' "$log_file" | grep -v '✘ Test run with' | head -n 30 | sed 's/^/  /' >&2 || true
 fi
 echo "==========================================================" >&2
 exit "$status"

@@ -9,6 +9,7 @@ import MarketData
 /// type, the field name and the 0-based field index.
 public struct FieldCursor {
     public let line: UnsafeRawBufferPointer
+    @usableFromInline let base: UnsafePointer<UInt8>?
     @usableFromInline let end: Int
     @usableFromInline var pos = 0
     @usableFromInline var exhausted = false
@@ -20,8 +21,10 @@ public struct FieldCursor {
     @inlinable
     public init(_ line: UnsafeRawBufferPointer, messageType: StaticString = "?") {
         self.line = line
+        let b = line.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        self.base = b
         var e = line.count
-        if e > 0 && line[e - 1] == UInt8(ascii: ",") { e -= 1 }
+        if e > 0, let b, b[e - 1] == UInt8(ascii: ",") { e -= 1 }
         self.end = e
         self.messageType = messageType
         if line.count == 0 { exhausted = true }
@@ -34,12 +37,13 @@ public struct FieldCursor {
     @inlinable
     public mutating func next() -> UnsafeRawBufferPointer? {
         if exhausted { return nil }
+        guard let b = base else { exhausted = true; index += 1; return UnsafeRawBufferPointer(start: nil, count: 0) }
         let start = pos
         var i = pos
-        while i < end && line[i] != UInt8(ascii: ",") { i += 1 }
+        while i < end && b[i] != 44 { i += 1 }
         if i >= end { exhausted = true; pos = end } else { pos = i + 1 }
         index += 1
-        return UnsafeRawBufferPointer(rebasing: line[start..<i])
+        return UnsafeRawBufferPointer(start: b + start, count: i - start)
     }
 
     /// Skips `n` fields (missing ones are fine).
@@ -49,8 +53,8 @@ public struct FieldCursor {
     /// The rest of the line from the current field on, without the trailing comma (free text).
     @inlinable
     public mutating func rest() -> UnsafeRawBufferPointer {
-        if exhausted { return UnsafeRawBufferPointer(rebasing: line[end..<end]) }
-        let r = UnsafeRawBufferPointer(rebasing: line[pos..<end])
+        guard !exhausted, let b = base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let r = UnsafeRawBufferPointer(start: b + pos, count: end - pos)
         exhausted = true; pos = end; index += 1
         return r
     }
@@ -58,10 +62,10 @@ public struct FieldCursor {
     /// Number of fields remaining (counts commas; does not move).
     @inlinable
     public func remainingCount() -> Int {
-        if exhausted { return 0 }
+        guard !exhausted, let b = base else { return 0 }
         var n = 1
         var i = pos
-        while i < end { if line[i] == UInt8(ascii: ",") { n += 1 }; i += 1 }
+        while i < end { if b[i] == 44 { n += 1 }; i += 1 }
         return n
     }
 
@@ -73,55 +77,106 @@ public struct FieldCursor {
 
     /// A field that must exist (may be empty).
     @inlinable
-    public mutating func field(_ name: String) throws(IQFeedParseError) -> UnsafeRawBufferPointer {
-        guard let f = next() else { throw IQFeedParseError(messageType: messageType.description, field: name, index: index, reason: .missingField).with(line: line) }
+    public mutating func field(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> UnsafeRawBufferPointer {
+        guard let f = next() else { throw IQFeedParseError(messageType: messageType.description, field: name(), index: index, reason: .missingField).with(line: line) }
         return f
     }
 
     @inlinable
-    public mutating func symbol(_ name: String = "Symbol") throws(IQFeedParseError) -> Symbol {
-        let f = try field(name)
-        do { return try Symbol(bytes: f) } catch { throw self.error(name, .badSymbol(error)) }
+    public mutating func symbol(_ name: @autoclosure () -> String = "Symbol") throws(IQFeedParseError) -> Symbol {
+        let f = try field(name())
+        do { return try Symbol(bytes: f) } catch { throw self.error(name(), .badSymbol(error)) }
     }
 
     /// A price; nil when empty.
     @inlinable
-    public mutating func price(_ name: String) throws(IQFeedParseError) -> Price? {
-        let f = try field(name)
-        do { return try Price.parse(f) } catch { throw self.error(name, .badPrice(error)) }
+    public mutating func price(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> Price? {
+        let f = try field(name())
+        if let v = Scan.fastPrice(f) { return v }
+        do { return try Price.parse(f) } catch { throw self.error(name(), .badPrice(error)) }
     }
 
     /// An unsigned integer; nil when empty.
     @inlinable
-    public mutating func uint(_ name: String) throws(IQFeedParseError) -> UInt64? {
-        let f = try field(name)
+    public mutating func uint(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> UInt64? {
+        let f = try field(name())
         if f.isEmpty { return nil }
-        guard let v = Scan.uint64(f) else { throw self.error(name, .notAnInteger) }
+        guard let v = Scan.uint64(f) else { throw self.error(name(), .notAnInteger) }
         return v
     }
 
     /// A size that fits 32 bits (larger values saturate); nil when empty.
     @inlinable
-    public mutating func size(_ name: String) throws(IQFeedParseError) -> UInt32? {
-        guard let v = try uint(name) else { return nil }
+    public mutating func size(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> UInt32? {
+        guard let v = try uint(name()) else { return nil }
         return v > UInt64(UInt32.max) ? UInt32.max : UInt32(v)
     }
 
     /// `HH:MM:SS[.ffffff]` as (secondOfDay, nanos); nil when empty or the no-value sentinel (hour >= 24).
     @inlinable
-    public mutating func timeOfDay(_ name: String) throws(IQFeedParseError) -> (Int, Int64)? {
-        let f = try field(name)
+    public mutating func timeOfDay(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> (Int, Int64)? {
+        let f = try field(name())
         if f.isEmpty { return nil }
         switch Scan.timeOfDay(f) {
         case .value(let s, let n): return (s, n)
         case .noValue: return nil
-        case .invalid: throw self.error(name, .badTime)
+        case .invalid: throw self.error(name(), .badTime)
         }
     }
 }
 
 /// Byte-level scanners shared by the parsers. All return nil (or `.invalid`) rather than trap.
 public enum Scan {
+    @usableFromInline static let pow10: (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64) =
+        (1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1)
+
+    /// The common price shapes (`134.6200`, `2938.`, `12`, `-0.5`) in one pass; nil means "use
+    /// `Price.parse`" (empty, odd or invalid text, more than 9 decimals), never a wrong value.
+    @inlinable
+    public static func fastPrice(_ f: UnsafeRawBufferPointer) -> Price? {
+        let n = f.count
+        guard n > 0, n <= 19, let base = f.baseAddress else { return nil }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        var neg = false
+        if p[0] == 45 { neg = true; i = 1 }
+        var v: Int64 = 0
+        var dot = -1
+        var digits = 0
+        while i < n {
+            let c = p[i]
+            if c == 46 {
+                if dot >= 0 { return nil }
+                dot = i
+            } else {
+                let d = c &- 48
+                if d > 9 { return nil }
+                v = v &* 10 &+ Int64(d)
+                digits += 1
+            }
+            i += 1
+        }
+        if digits == 0 || digits > 18 { return nil }
+        let frac = dot < 0 ? 0 : n - dot - 1
+        if frac > 9 { return nil }
+        let scale: Int64
+        switch frac {
+        case 0: scale = pow10.0
+        case 1: scale = pow10.1
+        case 2: scale = pow10.2
+        case 3: scale = pow10.3
+        case 4: scale = pow10.4
+        case 5: scale = pow10.5
+        case 6: scale = pow10.6
+        case 7: scale = pow10.7
+        case 8: scale = pow10.8
+        default: scale = pow10.9
+        }
+        let (raw, o) = v.multipliedReportingOverflow(by: scale)
+        if o { return nil }
+        return Price(raw: neg ? -raw : raw)
+    }
+
     @inlinable
     public static func uint64(_ f: UnsafeRawBufferPointer) -> UInt64? {
         if f.isEmpty || f.count > 20 { return nil }

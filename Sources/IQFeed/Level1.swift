@@ -78,10 +78,10 @@ public struct TradeCorrection: Sendable, Equatable {
 
 public enum Level1Message: Sendable, Equatable {
     case update(Level1Update)
-    case fundamental(Fundamental)
-    case regional(RegionalQuote)
-    case news(NewsHeadline)
-    case correction(TradeCorrection)
+    indirect case fundamental(Fundamental)
+    indirect case regional(RegionalQuote)
+    indirect case news(NewsHeadline)
+    indirect case correction(TradeCorrection)
     case timestamp(Nanos)
     case system(SystemMessage)
     case symbolNotFound(String)

@@ -24,7 +24,7 @@ public struct LegacyDepthQuote: Sendable, Equatable {
 /// (Nasdaq deletes) gets the receive time as event time.
 public enum Level2Message: Sendable, Equatable {
     case book(BookUpdate)
-    case legacy(LegacyDepthQuote)
+    indirect case legacy(LegacyDepthQuote)
     case timestamp(Nanos)
     case system(SystemMessage)
     /// `q,<sym>`: no depth available for the symbol.

@@ -59,10 +59,18 @@ extension IQFeedParseError {
     @usableFromInline
     func with(line: UnsafeRawBufferPointer) -> IQFeedParseError {
         var e = self
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(min(line.count, 80))
-        for b in line.prefix(80) { bytes.append(b >= 0x20 && b < 0x7F ? b : UInt8(ascii: "?")) }
-        e.excerpt = String(decoding: bytes, as: UTF8.self)
+        let n = min(line.count, 80)
+        guard n > 0, let base = line.baseAddress else { return e }
+        let src = base.assumingMemoryBound(to: UInt8.self)
+        e.excerpt = String(unsafeUninitializedCapacity: n) { out in
+            var i = 0
+            while i < n {
+                let b = src[i]
+                out[i] = b >= 0x20 && b < 0x7F ? b : 0x3F
+                i += 1
+            }
+            return n
+        }
         return e
     }
 }

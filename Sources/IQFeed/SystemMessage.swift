@@ -17,9 +17,9 @@ public enum SystemMessage: Sendable, Equatable {
     case key(String)
     case keyOK
     case ip([String])
-    case customer(CustomerInfo)
-    case stats(AdminStats)
-    case clientStats(ClientStats)
+    indirect case customer(CustomerInfo)
+    indirect case stats(AdminStats)
+    indirect case clientStats(ClientStats)
     case symbolLimitReached(String)
     case replacedPreviousWatch(String)
     /// `S,CLEAR DEPTH,<sym>,<A|B>`: drop that side of the symbol's book.

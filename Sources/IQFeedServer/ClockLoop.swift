@@ -73,7 +73,9 @@ extension IQFeedServer {
     /// The admin `S,STATS,...,` line (lock held).
     func statsLine(now t: Nanos, kbSentPerSecond: Double, totalSent: UInt64) -> String {
         let nClients = clients.values.filter { !$0.closed }.count
+        counterLock.lock()
         let recv = Double(clients.values.reduce(UInt64(0)) { $0 + $1.bytesReceived }) / 1024
+        counterLock.unlock()
         let sentKB = Double(totalSent) / 1024
         let secs = max(1, Double(t - startedAt) / 1e9)
         let ver = configuration.iqconnectVersion, login = configuration.loginID
@@ -99,8 +101,8 @@ extension IQFeedServer {
         case .level2: symbols = "\(c.l2Order.count),0"
         default: symbols = ","
         }
-        counterLock.lock(); let sent = c.bytesSent; counterLock.unlock()
+        counterLock.lock(); let sent = c.bytesSent, received = c.bytesReceived; counterLock.unlock()
         return "S,CLIENTSTATS,\(c.clientType),\(c.id),\(c.name),\(String(decoding: start, as: UTF8.self)),\(symbols),"
-            + "\(IQFeedServer.kb(Double(c.bytesReceived) / 1024)),\(IQFeedServer.kb(Double(sent) / 1024)),0.00,"
+            + "\(IQFeedServer.kb(Double(received) / 1024)),\(IQFeedServer.kb(Double(sent) / 1024)),0.00,"
     }
 }

@@ -249,7 +249,7 @@ public final class IQFeedServer: @unchecked Sendable {
         while true {
             let n = c.socket.read(into: &buf)
             if n == 0 { break }
-            c.bytesReceived &+= UInt64(n)
+            counterLock.lock(); c.bytesReceived &+= UInt64(n); counterLock.unlock()
             var start = 0
             for i in 0..<n where buf[i] == 10 {
                 partial.append(contentsOf: buf[start..<i])

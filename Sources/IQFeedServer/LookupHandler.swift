@@ -113,7 +113,8 @@ extension IQFeedServer {
             return .some(v)
         }
         let today = TradingCalendar.easternDay(now)
-        let lookbackStart = TradingCalendar.midnight(day: today - history.maxLookbackDays)
+        let tickStartDay = today - history.tickLookbackDays
+        let lookbackStart = TradingCalendar.midnight(day: tickStartDay)
         func newestFirst(_ dirField: Int) -> Bool { r.field(dirField) != "1" }
         func order<T>(_ items: [T], max: Int?, dirField: Int) -> [T] {
             var v = items
@@ -136,7 +137,7 @@ extension IQFeedServer {
             var chunks: [[T]] = []
             var total = 0
             var day = today
-            while day >= today - history.maxLookbackDays {
+            while day >= tickStartDay {
                 let items = perDay(day)
                 if !items.isEmpty { chunks.append(items); total += items.count }
                 if let m = max, m > 0, total >= m { break }
@@ -160,14 +161,14 @@ extension IQFeedServer {
             return .success(.ticks(order(ticks, max: max, dirField: 3)))
         case "HTD":
             guard let days = optInt(2), let max = optInt(3), let f = filterTimes(4, 5) else { return .failure(syntax) }
-            let from = TradingCalendar.midnight(day: today - Swift.max(1, days ?? 1) + 1)
+            let from = TradingCalendar.midnight(day: Swift.max(tickStartDay, today - Swift.max(1, days ?? 1) + 1))
             let ticks = m.ticks(symbol, from: from, to: now).filter { inFilter($0.eventTime, f) }
             return .success(.ticks(order(ticks, max: max, dirField: 6)))
         case "HTT":
             guard let from = IQFeedServer.parseDateTime(r.field(2), default: lookbackStart),
                   let to = IQFeedServer.parseDateTime(r.field(3), default: now),
                   let max = optInt(4), let f = filterTimes(5, 6) else { return .failure(syntax) }
-            let ticks = m.ticks(symbol, from: from, to: Swift.min(to, now)).filter { inFilter($0.eventTime, f) }
+            let ticks = m.ticks(symbol, from: Swift.max(from, lookbackStart), to: Swift.min(to, now)).filter { inFilter($0.eventTime, f) }
             return .success(.ticks(order(ticks, max: max, dirField: 7)))
         case "HIX":
             guard let n = interval(2, typeField: 7), let max = optInt(3) else { return .failure(syntax) }
@@ -175,7 +176,7 @@ extension IQFeedServer {
             return .success(.intervals(order(bars, max: max, dirField: 4), labelAtBeginning: labelBegin(8)))
         case "HID":
             guard let n = interval(2, typeField: 10), let days = optInt(3), let max = optInt(4), let f = filterTimes(5, 6) else { return .failure(syntax) }
-            let from = TradingCalendar.midnight(day: today - Swift.max(1, days ?? 1) + 1)
+            let from = TradingCalendar.midnight(day: Swift.max(tickStartDay, today - Swift.max(1, days ?? 1) + 1))
             let bars = m.bars(symbol, kind: .seconds(n), from: from, to: now).filter { inFilter($0.time, f) }
             return .success(.intervals(order(bars, max: max, dirField: 7), labelAtBeginning: labelBegin(11)))
         case "HIT":
@@ -183,7 +184,7 @@ extension IQFeedServer {
                   let from = IQFeedServer.parseDateTime(r.field(3), default: lookbackStart),
                   let to = IQFeedServer.parseDateTime(r.field(4), default: now),
                   let max = optInt(5), let f = filterTimes(6, 7) else { return .failure(syntax) }
-            let bars = m.bars(symbol, kind: .seconds(n), from: from, to: Swift.min(to, now)).filter { inFilter($0.time, f) }
+            let bars = m.bars(symbol, kind: .seconds(n), from: Swift.max(from, lookbackStart), to: Swift.min(to, now)).filter { inFilter($0.time, f) }
             return .success(.intervals(order(bars, max: max, dirField: 8), labelAtBeginning: labelBegin(12)))
         case "HDX", "HWX", "HMX":
             guard let max = optInt(2) else { return .failure(syntax) }
@@ -199,7 +200,7 @@ extension IQFeedServer {
             let from = TradingCalendar.midnight(day: today - Swift.min(span, hm.maxLookbackDays))
             return .success(.daily(order(m.bars(symbol, kind: kind, from: from, to: now), max: max, dirField: 3)))
         case "HDT":
-            guard let from = IQFeedServer.parseDate(r.field(2), default: lookbackStart),
+            guard let from = IQFeedServer.parseDate(r.field(2), default: TradingCalendar.midnight(day: today - hm.maxLookbackDays)),
                   let toDay = IQFeedServer.parseDate(r.field(3), default: now), let max = optInt(4) else { return .failure(syntax) }
             let to = r.field(3).isEmpty ? now : Swift.min(now, toDay + Time.nanosPerDay - 1)
             return .success(.daily(order(m.bars(symbol, kind: .daily, from: from, to: to), max: max, dirField: 5)))

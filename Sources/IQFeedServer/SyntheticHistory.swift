@@ -4,10 +4,14 @@ import MarketData
 public struct HistoryConfiguration: Sendable, Equatable {
     /// Trades per symbol per trading day (chosen per (symbol, day) within the range).
     public var ticksPerDay: ClosedRange<Int>
-    /// How far back open-ended lookups (e.g. `HTX`, `HDX`) search, in calendar days.
+    /// How far back open-ended daily/weekly/monthly lookups (`HDX`, `HWX`, `HMX`) go, in calendar days.
     public var maxLookbackDays: Int
+    /// How far back tick and interval lookups (`HTX`, `HTD`, `HTT`, `HIX`, ...) go, in calendar days
+    /// (IQFeed keeps roughly 180 days of tick history).
+    public var tickLookbackDays: Int
 
-    public init(ticksPerDay: ClosedRange<Int> = 300...1500, maxLookbackDays: Int = 3660) {
+    public init(ticksPerDay: ClosedRange<Int> = 300...1500, maxLookbackDays: Int = 3660, tickLookbackDays: Int = 180) {
+        self.tickLookbackDays = tickLookbackDays
         self.ticksPerDay = max(1, ticksPerDay.lowerBound)...max(1, ticksPerDay.lowerBound, ticksPerDay.upperBound)
         self.maxLookbackDays = maxLookbackDays
     }

@@ -149,12 +149,14 @@ public struct SyntheticMarket: Sendable {
         return books[Int32(index)]!.step(time: time)
     }
 
-    /// A MarketData `BookUpdate` (market by order) for a change.
+    /// A MarketData `BookUpdate` (market by order) for a change, as its wire row carries it
+    /// (a delete row has no price, size or priority).
     public func bookUpdate(_ index: Int, _ c: BookChange) -> BookUpdate {
         let inst = universe.instruments[index]
+        let del = c.action == .orderDelete
         return BookUpdate(symbol: inst.symbol, eventTime: c.order.time, action: c.action, side: c.order.side,
-                          price: inst.price(c.order.price), size: c.action == .orderDelete ? 0 : c.order.size,
-                          orderID: c.order.id, mmid: c.order.mmid, priority: c.order.priority)
+                          price: del ? .zero : inst.price(c.order.price), size: del ? 0 : c.order.size,
+                          orderID: c.order.id, mmid: c.order.mmid, priority: del ? 0 : c.order.priority)
     }
 
     // MARK: Benchmark generator

@@ -161,10 +161,14 @@ public final class KafkaAdmin: @unchecked Sendable {
     }
 
     /// Consumer groups known to the brokers (all, or just `group`).
+    /// librdkafka 2.0.2's mock cluster does not implement ListGroups: that yields `.unsupported`.
     public func listGroups(group: String? = nil, timeout: Double = 5) throws -> [KafkaGroupInfo] {
         var list: UnsafePointer<rd_kafka_group_list>?
         let err = rd_kafka_list_groups(client.handle, group, &list, milliseconds(timeout))
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
+            if err == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE || err == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION {
+                throw KafkaError.unsupported(operation: "ListGroups", brokers: brokers)
+            }
             throw client.error("list groups", err, timeoutSeconds: timeout)
         }
         defer { rd_kafka_group_list_destroy(list) }

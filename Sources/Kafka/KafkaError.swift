@@ -8,6 +8,8 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
     case brokersUnreachable(brokers: String, seconds: Double)
     /// The broker never answered an admin request (librdkafka's mock cluster ignores CreateTopics/DeleteTopics).
     case adminUnsupported(operation: String, brokers: String, seconds: Double)
+    /// The broker answered that it does not implement this request (e.g. ListGroups on the mock cluster).
+    case unsupported(operation: String, brokers: String)
     /// An admin request failed for one topic.
     case adminFailed(operation: String, topic: String, reason: String)
     /// Producing a message failed before it was queued.
@@ -31,6 +33,8 @@ public enum KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
             return "kafka: no broker reachable at \(brokers) within \(formatSeconds(seconds))"
         case .adminUnsupported(let operation, let brokers, let seconds):
             return "kafka: broker at \(brokers) does not support \(operation) (timed out after \(formatSeconds(seconds)))"
+        case .unsupported(let operation, let brokers):
+            return "kafka: broker at \(brokers) does not support \(operation)"
         case .adminFailed(let operation, let topic, let reason):
             return "kafka: \(operation) '\(topic)' failed: \(reason)"
         case .produceFailed(let topic, let reason):

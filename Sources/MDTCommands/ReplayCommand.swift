@@ -159,17 +159,40 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 }
 
-/// SIGINT/SIGTERM -> a flag polled by the command (a C signal handler can only set a flag).
+/// Waits for SIGINT or SIGTERM with Dispatch signal sources (the pattern swift-service-lifecycle uses
+/// on Linux): the default action is disabled, and the source's handler resumes the waiting task.
 enum ReplaySignals {
-    nonisolated(unsafe) static var received: Int32 = 0
-
     static func waitForTermination() async {
-        signal(SIGINT) { _ in ReplaySignals.received = 1 }
-        signal(SIGTERM) { _ in ReplaySignals.received = 1 }
-        while ReplaySignals.received == 0 {
-            try? await Task.sleep(nanoseconds: 50_000_000)
+        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+            let queue = DispatchQueue(label: "mdt.replay.signals")
+            let once = ResumeOnce(cont)
+            var sources: [any DispatchSourceSignal] = []
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let src = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                src.setEventHandler { once.resume() }
+                src.resume()
+                sources.append(src)
+            }
+            once.keep(sources)
         }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+    }
+
+    /// Resumes the continuation exactly once and keeps the sources alive until then.
+    final class ResumeOnce: @unchecked Sendable {
+        private let lock = NSLock()
+        private var cont: CheckedContinuation<Void, Never>?
+        private var sources: [any DispatchSourceSignal] = []
+        init(_ c: CheckedContinuation<Void, Never>) { cont = c }
+        func keep(_ s: [any DispatchSourceSignal]) { lock.lock(); sources = s; lock.unlock() }
+        func resume() {
+            lock.lock()
+            let c = cont
+            cont = nil
+            for s in sources { s.cancel() }
+            sources = []
+            lock.unlock()
+            c?.resume()
+        }
     }
 }

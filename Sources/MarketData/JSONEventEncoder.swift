@@ -12,70 +12,80 @@
 /// - Enums as names (`"basis":"C"`, `"action":"order_add"`, `"side":"bid"`), MMID as text (`"mmid":"NSDQ"`).
 /// Appends to a caller-owned buffer: nothing is allocated once the buffer has capacity.
 public enum JSONEventEncoder {
+    /// Room for everything but the symbol (which may take 6 bytes per byte when escaped).
+    @usableFromInline static let fixedRoom = 768
+
     public static func append(_ t: Trade, to out: inout [UInt8]) {
-        head("trade", t.symbol, t.eventTime, t.receiveTime, &out)
-        uint(",\"seq\":", t.seq, &out)
-        price(",\"price\":", t.price, &out)
-        uint(",\"size\":", UInt64(t.size), &out)
-        uint(",\"total_volume\":", t.totalVolume, &out)
-        price(",\"bid\":", t.bid, &out)
-        price(",\"ask\":", t.ask, &out)
-        uint(",\"tick_id\":", t.tickID, &out)
-        raw(",\"basis\":\"", &out); out.append(RowBinaryEncoder.basisCode(t.basis)); out.append(UInt8(ascii: "\""))
-        uint(",\"market_center\":", UInt64(t.marketCenter), &out)
-        uint(",\"conditions\":", UInt64(t.conditions), &out)
-        uint(",\"aggressor\":", UInt64(t.aggressor), &out)
-        out.append(UInt8(ascii: "}"))
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * t.symbol.text.utf8.count) { w in
+            head("trade", t.symbol, t.eventTime, t.receiveTime, &w)
+            w.raw(",\"seq\":"); w.decimal(t.seq)
+            w.raw(",\"price\":"); w.price(t.price)
+            w.raw(",\"size\":"); w.decimal(UInt64(t.size))
+            w.raw(",\"total_volume\":"); w.decimal(t.totalVolume)
+            w.raw(",\"bid\":"); w.price(t.bid)
+            w.raw(",\"ask\":"); w.price(t.ask)
+            w.raw(",\"tick_id\":"); w.decimal(t.tickID)
+            w.raw(",\"basis\":\""); w.byte(RowBinaryEncoder.basisCode(t.basis)); w.byte(UInt8(ascii: "\""))
+            w.raw(",\"market_center\":"); w.decimal(UInt64(t.marketCenter))
+            w.raw(",\"conditions\":"); w.decimal(UInt64(t.conditions))
+            w.raw(",\"aggressor\":"); w.decimal(UInt64(t.aggressor))
+            w.byte(UInt8(ascii: "}"))
+        }
     }
 
     public static func append(_ q: Quote, to out: inout [UInt8]) {
-        head("quote", q.symbol, q.eventTime, q.receiveTime, &out)
-        uint(",\"seq\":", q.seq, &out)
-        price(",\"bid\":", q.bid, &out)
-        uint(",\"bid_size\":", UInt64(q.bidSize), &out)
-        price(",\"ask\":", q.ask, &out)
-        uint(",\"ask_size\":", UInt64(q.askSize), &out)
-        price(",\"last\":", q.last, &out)
-        uint(",\"total_volume\":", q.totalVolume, &out)
-        out.append(UInt8(ascii: "}"))
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * q.symbol.text.utf8.count) { w in
+            head("quote", q.symbol, q.eventTime, q.receiveTime, &w)
+            w.raw(",\"seq\":"); w.decimal(q.seq)
+            w.raw(",\"bid\":"); w.price(q.bid)
+            w.raw(",\"bid_size\":"); w.decimal(UInt64(q.bidSize))
+            w.raw(",\"ask\":"); w.price(q.ask)
+            w.raw(",\"ask_size\":"); w.decimal(UInt64(q.askSize))
+            w.raw(",\"last\":"); w.price(q.last)
+            w.raw(",\"total_volume\":"); w.decimal(q.totalVolume)
+            w.byte(UInt8(ascii: "}"))
+        }
     }
 
     public static func append(_ b: BookUpdate, to out: inout [UInt8]) {
-        head("book", b.symbol, b.eventTime, b.receiveTime, &out)
-        uint(",\"seq\":", b.seq, &out)
-        raw(",\"action\":\"", &out); raw(actionName(b.action), &out); out.append(UInt8(ascii: "\""))
-        raw(b.side == .bid ? ",\"side\":\"bid\"" : ",\"side\":\"ask\"", &out)
-        price(",\"price\":", b.price, &out)
-        uint(",\"size\":", UInt64(b.size), &out)
-        uint(",\"order_id\":", b.orderID, &out)
-        raw(",\"mmid\":\"", &out)
-        var s = 24
-        while s >= 0 {
-            let c = UInt8((b.mmid >> UInt32(s)) & 0xFF)
-            if c != 0 { escapeByte(c, &out) }
-            s -= 8
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * b.symbol.text.utf8.count) { w in
+            head("book", b.symbol, b.eventTime, b.receiveTime, &w)
+            w.raw(",\"seq\":"); w.decimal(b.seq)
+            w.raw(",\"action\":\""); w.raw(actionName(b.action)); w.byte(UInt8(ascii: "\""))
+            w.raw(b.side == .bid ? ",\"side\":\"bid\"" : ",\"side\":\"ask\"")
+            w.raw(",\"price\":"); w.price(b.price)
+            w.raw(",\"size\":"); w.decimal(UInt64(b.size))
+            w.raw(",\"order_id\":"); w.decimal(b.orderID)
+            w.raw(",\"mmid\":\"")
+            var s = 24
+            while s >= 0 {
+                let c = UInt8((b.mmid >> UInt32(s)) & 0xFF)
+                if c != 0 { w.jsonEscaped(c) }
+                s -= 8
+            }
+            w.byte(UInt8(ascii: "\""))
+            w.raw(",\"order_count\":"); w.decimal(UInt64(b.orderCount))
+            w.raw(",\"priority\":"); w.decimal(b.priority)
+            w.byte(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "\""))
-        uint(",\"order_count\":", UInt64(b.orderCount), &out)
-        uint(",\"priority\":", b.priority, &out)
-        out.append(UInt8(ascii: "}"))
     }
 
     public static func append(_ b: Bar, to out: inout [UInt8]) {
-        raw("{\"type\":\"bar\",\"symbol\":\"", &out)
-        escape(b.symbol.text, &out)
-        raw("\",\"interval_s\":", &out)
-        int(Int64(b.kind.storedInterval), &out)
-        times(b.time, b.receiveTime, &out)
-        price(",\"open\":", b.open, &out)
-        price(",\"high\":", b.high, &out)
-        price(",\"low\":", b.low, &out)
-        price(",\"close\":", b.close, &out)
-        uint(",\"period_volume\":", b.periodVolume, &out)
-        uint(",\"total_volume\":", b.totalVolume, &out)
-        uint(",\"trades\":", UInt64(b.trades), &out)
-        uint(",\"open_interest\":", b.openInterest, &out)
-        out.append(UInt8(ascii: "}"))
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * b.symbol.text.utf8.count) { w in
+            w.raw("{\"type\":\"bar\",\"symbol\":\"")
+            w.jsonEscaped(b.symbol.text)
+            w.raw("\",\"interval_s\":"); w.int(Int64(b.kind.storedInterval))
+            times(b.time, b.receiveTime, &w)
+            w.raw(",\"open\":"); w.price(b.open)
+            w.raw(",\"high\":"); w.price(b.high)
+            w.raw(",\"low\":"); w.price(b.low)
+            w.raw(",\"close\":"); w.price(b.close)
+            w.raw(",\"period_volume\":"); w.decimal(b.periodVolume)
+            w.raw(",\"total_volume\":"); w.decimal(b.totalVolume)
+            w.raw(",\"trades\":"); w.decimal(UInt64(b.trades))
+            w.raw(",\"open_interest\":"); w.decimal(b.openInterest)
+            w.byte(UInt8(ascii: "}"))
+        }
     }
 
     public static func append(_ e: MarketEvent, to out: inout [UInt8]) {
@@ -124,60 +134,32 @@ public enum JSONEventEncoder {
     // MARK: pieces
 
     @inline(__always)
+    static func head(_ type: StaticString, _ symbol: Symbol, _ ts: Nanos, _ recv: Nanos, _ w: inout ByteWriter) {
+        w.raw("{\"type\":\""); w.raw(type); w.raw("\",\"symbol\":\"")
+        w.jsonEscaped(symbol.text)
+        w.byte(UInt8(ascii: "\""))
+        times(ts, recv, &w)
+    }
+
+    @inline(__always)
+    static func times(_ ts: Nanos, _ recv: Nanos, _ w: inout ByteWriter) {
+        w.raw(",\"ts\":\""); w.iso8601(ts)
+        w.raw("\",\"ts_ns\":"); w.int(ts)
+        w.raw(",\"receive_ts\":\""); w.iso8601(recv)
+        w.raw("\",\"receive_ts_ns\":"); w.int(recv)
+    }
+
+    @inline(__always)
     static func raw(_ s: StaticString, _ out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    @inline(__always)
-    static func head(_ type: StaticString, _ symbol: Symbol, _ ts: Nanos, _ recv: Nanos, _ out: inout [UInt8]) {
-        raw("{\"type\":\"", &out); raw(type, &out); raw("\",\"symbol\":\"", &out)
-        escape(symbol.text, &out)
-        out.append(UInt8(ascii: "\""))
-        times(ts, recv, &out)
-    }
-
-    @inline(__always)
-    static func times(_ ts: Nanos, _ recv: Nanos, _ out: inout [UInt8]) {
-        raw(",\"ts\":\"", &out); Time.writeISO8601(ts, to: &out)
-        raw("\",\"ts_ns\":", &out); int(ts, &out)
-        raw(",\"receive_ts\":\"", &out); Time.writeISO8601(recv, to: &out)
-        raw("\",\"receive_ts_ns\":", &out); int(recv, &out)
-    }
-
-    @inline(__always)
-    static func uint(_ key: StaticString, _ v: UInt64, _ out: inout [UInt8]) {
-        raw(key, &out); Price.appendDecimal(v, to: &out)
-    }
-
-    @inline(__always)
     static func int(_ v: Int64, _ out: inout [UInt8]) {
         if v < 0 { out.append(UInt8(ascii: "-")); Price.appendDecimal(v.magnitude, to: &out) } else { Price.appendDecimal(UInt64(v), to: &out) }
     }
 
-    @inline(__always)
-    static func price(_ key: StaticString, _ p: Price, _ out: inout [UInt8]) {
-        raw(key, &out); p.write(to: &out)
-    }
-
     /// JSON string content: `"` and `\` escaped, control bytes as `\u00XX`, other bytes as they are.
-    @inline(__always)
     static func escape(_ s: String, _ out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { buf in
-            for b in buf { escapeByte(b, &out) }
-        }
-    }
-
-    @inline(__always)
-    static func escapeByte(_ b: UInt8, _ out: inout [UInt8]) {
-        if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-            out.append(UInt8(ascii: "\\")); out.append(b)
-        } else if b < 0x20 {
-            let hex: StaticString = "0123456789abcdef"
-            raw("\\u00", &out)
-            out.append(hex.utf8Start[Int(b >> 4)]); out.append(hex.utf8Start[Int(b & 0xF)])
-        } else {
-            out.append(b)
-        }
+        ByteWriter.append(to: &out, maxBytes: 6 * s.utf8.count) { w in w.jsonEscaped(s) }
     }
 }

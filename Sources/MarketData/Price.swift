@@ -21,6 +21,9 @@ public struct Price: Hashable, Comparable, Sendable {
         var i = 0
         let n = bytes.count
         if n == 0 { return nil }
+        guard let start = bytes.baseAddress else { return nil }
+        // Plain pointer reads: the same in release, much faster than the checked subscript in debug builds.
+        let bytes = UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: n)
         var negative = false
         if bytes[0] == UInt8(ascii: "-") { negative = true; i = 1 } else if bytes[0] == UInt8(ascii: "+") { i = 1 }
         var units: Int64 = 0
@@ -28,10 +31,9 @@ public struct Price: Hashable, Comparable, Sendable {
         while i < n {
             let d = bytes[i] &- 48
             if d > 9 { break }
-            let (m, o1) = units.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int64(d))
-            if o1 || o2 || s > Int64.max / Price.scale { throw .overflow }
-            units = s
+            // units <= Int64.max / scale (< 1e10) before this step, so the wrapping ops cannot wrap.
+            units = units &* 10 &+ Int64(d)
+            if units > Int64.max / Price.scale { throw .overflow }
             digits += 1
             i += 1
         }
@@ -53,7 +55,18 @@ public struct Price: Hashable, Comparable, Sendable {
             }
         }
         if i != n || digits == 0 { throw .notANumber }
-        while fracDigits < 9 { frac &*= 10; fracDigits += 1 }
+        switch fracDigits {
+        case 0: frac = 0
+        case 1: frac &*= 100_000_000
+        case 2: frac &*= 10_000_000
+        case 3: frac &*= 1_000_000
+        case 4: frac &*= 100_000
+        case 5: frac &*= 10_000
+        case 6: frac &*= 1_000
+        case 7: frac &*= 100
+        case 8: frac &*= 10
+        default: break
+        }
         let raw = units &* Price.scale &+ frac
         return Price(raw: negative ? -raw : raw)
     }

@@ -15,16 +15,14 @@ public enum RowBinaryEncoder {
 
     @inlinable
     public static func appendUInt32(_ v: UInt32, to out: inout [UInt8]) {
-        var x = v
-        for _ in 0..<4 { out.append(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
     @inlinable public static func appendInt32(_ v: Int32, to out: inout [UInt8]) { appendUInt32(UInt32(bitPattern: v), to: &out) }
 
     @inlinable
     public static func appendUInt64(_ v: UInt64, to out: inout [UInt8]) {
-        var x = v
-        for _ in 0..<8 { out.append(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
     @inlinable public static func appendInt64(_ v: Int64, to out: inout [UInt8]) { appendUInt64(UInt64(bitPattern: v), to: &out) }
@@ -73,50 +71,59 @@ public enum RowBinaryEncoder {
 
     // MARK: rows
 
+    /// Bytes a row takes besides its strings.
+    @usableFromInline static let fixedRoom = 128
+
     /// One `market_ticks` row.
     @inlinable
     public static func append(_ t: Trade, to out: inout [UInt8]) {
-        appendString(t.symbol.text, to: &out)
-        appendTime(t.eventTime, to: &out); appendTime(t.receiveTime, to: &out); appendUInt64(t.seq, to: &out)
-        appendPrice(t.price, to: &out); appendUInt32(t.size, to: &out); appendUInt64(t.totalVolume, to: &out)
-        appendPrice(t.bid, to: &out); appendPrice(t.ask, to: &out); appendUInt64(t.tickID, to: &out)
-        appendUInt8(basisCode(t.basis), to: &out); appendUInt16(t.marketCenter, to: &out)
-        appendUInt32(t.conditions, to: &out); appendUInt8(t.aggressor, to: &out)
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + t.symbol.text.utf8.count) { w in
+            w.rowBinaryString(t.symbol.text)
+            w.le64(UInt64(bitPattern: t.eventTime)); w.le64(UInt64(bitPattern: t.receiveTime)); w.le64(t.seq)
+            w.le64(UInt64(bitPattern: t.price.raw)); w.le32(t.size); w.le64(t.totalVolume)
+            w.le64(UInt64(bitPattern: t.bid.raw)); w.le64(UInt64(bitPattern: t.ask.raw)); w.le64(t.tickID)
+            w.byte(basisCode(t.basis)); w.le16(t.marketCenter); w.le32(t.conditions); w.byte(t.aggressor)
+        }
     }
 
     /// One `market_l1` row.
     @inlinable
     public static func append(_ q: Quote, to out: inout [UInt8]) {
-        appendString(q.symbol.text, to: &out)
-        appendTime(q.eventTime, to: &out); appendTime(q.receiveTime, to: &out); appendUInt64(q.seq, to: &out)
-        appendPrice(q.bid, to: &out); appendUInt32(q.bidSize, to: &out)
-        appendPrice(q.ask, to: &out); appendUInt32(q.askSize, to: &out)
-        appendPrice(q.last, to: &out); appendUInt64(q.totalVolume, to: &out)
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + q.symbol.text.utf8.count) { w in
+            w.rowBinaryString(q.symbol.text)
+            w.le64(UInt64(bitPattern: q.eventTime)); w.le64(UInt64(bitPattern: q.receiveTime)); w.le64(q.seq)
+            w.le64(UInt64(bitPattern: q.bid.raw)); w.le32(q.bidSize)
+            w.le64(UInt64(bitPattern: q.ask.raw)); w.le32(q.askSize)
+            w.le64(UInt64(bitPattern: q.last.raw)); w.le64(q.totalVolume)
+        }
     }
 
     /// One `market_l2` row.
     @inlinable
     public static func append(_ b: BookUpdate, to out: inout [UInt8]) {
-        appendString(b.symbol.text, to: &out)
-        appendTime(b.eventTime, to: &out); appendTime(b.receiveTime, to: &out); appendUInt64(b.seq, to: &out)
-        appendUInt8(b.action.rawValue, to: &out); appendUInt8(b.side.rawValue, to: &out)
-        appendPrice(b.price, to: &out); appendUInt32(b.size, to: &out); appendUInt64(b.orderID, to: &out)
-        appendMMID(b.mmid, to: &out); appendUInt32(b.orderCount, to: &out); appendUInt64(b.priority, to: &out)
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + b.symbol.text.utf8.count) { w in
+            w.rowBinaryString(b.symbol.text)
+            w.le64(UInt64(bitPattern: b.eventTime)); w.le64(UInt64(bitPattern: b.receiveTime)); w.le64(b.seq)
+            w.byte(b.action.rawValue); w.byte(b.side.rawValue)
+            w.le64(UInt64(bitPattern: b.price.raw)); w.le32(b.size); w.le64(b.orderID)
+            w.rowBinaryMMID(b.mmid); w.le32(b.orderCount); w.le64(b.priority)
+        }
     }
 
     /// One `market_bars` row.
     @inlinable
     public static func append(_ b: Bar, to out: inout [UInt8]) {
-        appendString(b.symbol.text, to: &out)
-        appendInt32(b.kind.storedInterval, to: &out)
-        appendTime(b.time, to: &out); appendTime(b.receiveTime, to: &out)
-        appendPrice(b.open, to: &out); appendPrice(b.high, to: &out); appendPrice(b.low, to: &out); appendPrice(b.close, to: &out)
-        appendUInt64(b.periodVolume, to: &out); appendUInt64(b.totalVolume, to: &out)
-        appendUInt32(b.trades, to: &out); appendUInt64(b.openInterest, to: &out)
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + b.symbol.text.utf8.count) { w in
+            w.rowBinaryString(b.symbol.text)
+            w.le32(UInt32(bitPattern: b.kind.storedInterval))
+            w.le64(UInt64(bitPattern: b.time)); w.le64(UInt64(bitPattern: b.receiveTime))
+            w.le64(UInt64(bitPattern: b.open.raw)); w.le64(UInt64(bitPattern: b.high.raw))
+            w.le64(UInt64(bitPattern: b.low.raw)); w.le64(UInt64(bitPattern: b.close.raw))
+            w.le64(b.periodVolume); w.le64(b.totalVolume); w.le32(b.trades); w.le64(b.openInterest)
+        }
     }
 
     /// One `market_metrics` row.
-    @inlinable
     public static func append(_ m: MetricSample, to out: inout [UInt8]) {
         appendTime(m.time, to: &out)
         appendString(m.process, to: &out); appendString(m.name, to: &out)

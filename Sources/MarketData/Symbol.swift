@@ -29,8 +29,12 @@ public struct Symbol: Hashable, Comparable, Sendable {
     public static func validate(_ bytes: UnsafeRawBufferPointer) throws(SymbolError) {
         if bytes.isEmpty { throw .empty }
         if bytes.count > maxLength { throw .tooLong(bytes.count) }
-        for (i, b) in bytes.enumerated() where b <= 0x20 || b >= 0x7F || b == UInt8(ascii: ",") {
-            throw .badCharacter(position: i, byte: b)
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b <= 0x20 || b >= 0x7F || b == UInt8(ascii: ",") { throw .badCharacter(position: i, byte: b) }
+            i += 1
         }
     }
 

@@ -262,3 +262,42 @@ func withTempManifestDirAsync(_ body: (String) async throws -> Void) async throw
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try await body(dir)
 }
+
+@Suite struct ManifestBusyTests {
+    /// Another process holds the write lock longer than the busy timeout: the error is typed and names the file.
+    @Test func lockHeldTooLongIsBusy() async throws {
+        try await withTempManifestDirAsync { dir in
+            let path = dir + "/m.db"
+            let m = try Manifest.open(path: path, busyTimeout: 0.2)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            p.arguments = ["-c", """
+                import sqlite3, sys
+                db = sqlite3.connect(sys.argv[1], isolation_level=None)
+                db.execute("BEGIN IMMEDIATE")
+                print("locked", flush=True)
+                sys.stdin.readline()
+                db.execute("COMMIT")
+                """, path]
+            let toChild = Pipe()
+            let fromChild = Pipe()
+            p.standardInput = toChild
+            p.standardOutput = fromChild
+            try p.run()
+            var said = ""
+            while !said.contains("locked") {
+                let chunk = fromChild.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                said += String(decoding: chunk, as: UTF8.self)
+            }
+            try #require(said.contains("locked"))
+            #expect(throws: ManifestError.busy(path: path)) { try m.addSymbols(["AAPL"]) }
+            #expect(ManifestError.busy(path: path).description.contains(path))
+            // Released: the same write now succeeds.
+            toChild.fileHandleForWriting.write(Data("go\n".utf8))
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            #expect(try m.addSymbols(["AAPL"]) == 1)
+        }
+    }
+}

@@ -130,9 +130,9 @@ public enum SettingsCatalog {
         SettingSpec("iqfeed.admin-port", .integer, .integer(9300), help: "Admin port"),
         SettingSpec("iqfeed.lookup-rate", .integer, .integer(50), help: "Maximum history requests per second"),
 
-        SettingSpec("collect.sinks", .list, .list(["kafka", "redis"]), help: "Where collect writes: kafka, redis, clickhouse"),
-        SettingSpec("collect.batch-size", .integer, .integer(1000), help: "Events per batch"),
-        SettingSpec("collect.flush-ms", .integer, .integer(100), help: "Flush a partial batch after this many ms"),
+        SettingSpec("collect.sinks", .list, .list(["kafka", "clickhouse", "redis"]), help: "Where collect writes: kafka, clickhouse, redis"),
+        SettingSpec("collect.batch-size", .integer, .integer(200_000), help: "Most rows per ClickHouse insert"),
+        SettingSpec("collect.flush-ms", .integer, .integer(1000), help: "Insert a partial ClickHouse batch after this many ms"),
         SettingSpec("collect.spool-dir", .string, nil, help: "On-disk spool (default <home>/spool)"),
         SettingSpec("collect.spool-limit-mb", .integer, .integer(1024), help: "Spool size limit, MiB"),
     ]

@@ -2,13 +2,30 @@ import Foundation
 import Logging
 import Manifest
 
-/// Everything a subcommand needs, built once from its option groups at the top of `run()`:
+/// Everything a subcommand needs, built once from its option groups at the top of `run()`.
+///
+/// A subcommand takes the option groups for the systems it talks to, builds the context, and throws
+/// typed errors; the root (`MDT.main`) flushes stdout, prints `mdt: <message>` for an error and exits
+/// with its `MDTExit` code:
 ///
 /// ```swift
-/// let ctx = try CommandContext(global: global, flags: [clickhouse, kafka], output: output, label: "mdt.query")
-/// ctx.logger.info("querying", metadata: ["url": "\(ctx.settings.clickhouse.url)"])
-/// let rows = ctx.rowWriter()
-/// try rows.writeAll(columns: ["symbol", "rows"], rows: [["AAPL", 12]])
+/// struct QueryCommand: AsyncParsableCommand {
+///     static let configuration = CommandConfiguration(commandName: "query", abstract: "Run SQL on ClickHouse.")
+///     @OptionGroup var global: GlobalOptions
+///     @OptionGroup(title: "ClickHouse") var clickhouse: ClickHouseOptions
+///     @OptionGroup var output: OutputOptions
+///     @Argument var sql: String
+///
+///     func run() async throws {
+///         let ctx = try CommandContext(global: global, flags: [clickhouse], output: output, label: "mdt.query")
+///         ctx.logger.info("querying", metadata: ["url": "\(ctx.settings.clickhouse.url)"])
+///         guard !sql.isEmpty else { throw CommandFailure(.dataError, "empty SQL") }
+///         let rows = ctx.rowWriter()                       // --format, or table on a TTY / tsv in a pipe
+///         try rows.begin(columns: ["symbol", "trades"])
+///         try rows.write(row: ["AAPL", .int(12)])          // Cell: .string/.int/.uint/.double/.number/.bool/.null
+///         try rows.end()
+///     }
+/// }
 /// ```
 public struct CommandContext: Sendable {
     /// The resolved configuration (defaults < file < env < flags).
@@ -46,6 +63,9 @@ public struct CommandContext: Sendable {
         self.logger = logger
         self.logLevel = level
         self.settings = try SettingsResolver.resolve(input)
+        logger.debug("configuration resolved", metadata: [
+            "config": "\(settings.configPath)", "loaded": "\(settings.configFileLoaded)", "home": "\(settings.home)",
+        ])
         self.stdout = stdout
         self.output = OutputSettings(
             format: output?.format ?? OutputFormat.automatic(isTTY: stdout.isTTY),

@@ -91,7 +91,10 @@ public enum ErrorReport {
     }
 
     /// Whether ArgumentParser should render this error itself (usage errors, help, `ExitCode`, `CleanExit`).
+    /// (`--help` parses to a help command whose `run()` throws ArgumentParser's internal `CommandError`,
+    /// so the check is by module, not by a list of public types.)
     public static func isArgumentParserError(_ error: any Error) -> Bool {
         error is ValidationError || error is CleanExit || error is ExitCode
+            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
