@@ -49,11 +49,7 @@ public struct MDT: AsyncParsableCommand {
             try? BufferedOutput.stdout.flush()
             fflush(nil)
             if let e = error as? OutputError, e == .brokenPipe { Foundation.exit(MDTExit.ok.rawValue) }
-            // `--help` parses as ArgumentParser's help command, whose run() throws its (internal) help
-            // request: exit code 0 identifies it, and ArgumentParser prints the help.
-            if ErrorReport.isArgumentParserError(error) || (!(error is any MDTError) && exitCode(for: error) == .success) {
-                exit(withError: error)
-            }
+            if ErrorReport.isArgumentParserError(error) { exit(withError: error) }
             StandardError.line("mdt: " + ErrorReport.message(for: error))
             Foundation.exit(ErrorReport.status(for: error).rawValue)
         }

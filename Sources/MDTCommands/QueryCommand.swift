@@ -40,7 +40,7 @@ struct QueryCommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Print elapsed time and rows read/written to stderr.")
     var time = false
 
-    @Option(name: .long, help: ArgumentHelp("Request timeout in seconds, 0 = none (default: clickhouse.timeout).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Limit for each request in seconds (default: none; Ctrl-C cancels). Connecting is limited to 5 s.", valueName: "seconds"))
     var timeout: Double?
 
     func validate() throws {

@@ -3,7 +3,7 @@ import MDTTestSupport
 import Testing
 
 /// Runs the built `mdt` (`swift build` first) and captures stdout, stderr and the exit status.
-enum MDTBinary {
+enum MDTRun {
     static let path = TestServices.repoRoot.appendingPathComponent(".build/debug/mdt").path
 
     struct Result {
@@ -13,7 +13,7 @@ enum MDTBinary {
     }
 
     struct Missing: Error, CustomStringConvertible {
-        var description: String { "\(MDTBinary.path) does not exist: run `swift build` first" }
+        var description: String { "\(MDTRun.path) does not exist: run `swift build` first" }
     }
 
     /// Service settings for the binary, from `.run/services.env` (never the caller's config file).
@@ -63,48 +63,48 @@ enum MDTBinary {
 
     @Test(.enabled(if: TestServices.available(.clickhouse)))
     func queryInEachFormat() throws {
-        var r = try MDTBinary.run(["query", sql])  // not a terminal: tsv
+        var r = try MDTRun.run(["query", sql])  // not a terminal: tsv
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "n\ts\tp\n0\té0\t0.000000000\n1\t\\N\t1.500000000\n2\té2\t3.000000000\n")
         #expect(r.stderr == "")
-        r = try MDTBinary.run(["query", "--format", "csv", sql])
+        r = try MDTRun.run(["query", "--format", "csv", sql])
         #expect(r.stdout == "n,s,p\n0,é0,0.000000000\n1,,1.500000000\n2,é2,3.000000000\n")
-        r = try MDTBinary.run(["query", "--format", "ndjson", sql])
+        r = try MDTRun.run(["query", "--format", "ndjson", sql])
         #expect(r.stdout == "{\"n\":0,\"s\":\"é0\",\"p\":0.000000000}\n{\"n\":1,\"s\":null,\"p\":1.500000000}\n{\"n\":2,\"s\":\"é2\",\"p\":3.000000000}\n")
-        r = try MDTBinary.run(["query", "--format", "json", sql])
+        r = try MDTRun.run(["query", "--format", "json", sql])
         let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.count == 3 && rows?[1]["s"] is NSNull)
-        r = try MDTBinary.run(["query", "--format", "table", sql])
+        r = try MDTRun.run(["query", "--format", "table", sql])
         #expect(r.stdout.split(separator: "\n").count == 5 && r.stdout.contains("NULL"))
-        r = try MDTBinary.run(["query", "--format", "vertical", sql])
+        r = try MDTRun.run(["query", "--format", "vertical", sql])
         #expect(r.stdout.contains("Row 3:") && r.stdout.contains("s: NULL"))
-        r = try MDTBinary.run(["query", "--format", "tsv", "--no-header", sql])
+        r = try MDTRun.run(["query", "--format", "tsv", "--no-header", sql])
         #expect(r.stdout.hasPrefix("0\té0\t"))
         // Any ClickHouse format, bytes passed through.
-        r = try MDTBinary.run(["query", "--ch-format", "JSONEachRow", "SELECT 1 AS a, 'x' AS b"])
+        r = try MDTRun.run(["query", "--ch-format", "JSONEachRow", "SELECT 1 AS a, 'x' AS b"])
         #expect(r.stdout == "{\"a\":1,\"b\":\"x\"}\n")
         // stdin, --file and --multi.
-        r = try MDTBinary.run(["query", "-"], stdin: "SELECT 42 AS answer")
+        r = try MDTRun.run(["query", "-"], stdin: "SELECT 42 AS answer")
         #expect(r.stdout == "answer\n42\n")
-        r = try MDTBinary.run(["query", "--multi", "--no-header"], stdin: "SELECT 1; -- two\nSELECT ';' AS semi;\n")
+        r = try MDTRun.run(["query", "--multi", "--no-header"], stdin: "SELECT 1; -- two\nSELECT ';' AS semi;\n")
         #expect(r.stdout == "1\n;\n")
         // Parameters with an injection attempt: one literal (legacy: bound client-side).
-        r = try MDTBinary.run(["query", "--param", "v=x' OR 1=1 --", "SELECT {v:String} AS v, count() AS c FROM system.one WHERE 'a' = {v:String}"])
+        r = try MDTRun.run(["query", "--param", "v=x' OR 1=1 --", "SELECT {v:String} AS v, count() AS c FROM system.one WHERE 'a' = {v:String}"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "v\tc\nx' OR 1=1 --\t0\n")
-        r = try MDTBinary.run(["query", "--param", "n=1 OR 1=1", "SELECT {n:UInt32}"])
+        r = try MDTRun.run(["query", "--param", "n=1 OR 1=1", "SELECT {n:UInt32}"])
         #expect(r.status == 64 && r.stderr.contains("not a valid UInt32"))
         // --time on stderr only.
-        r = try MDTBinary.run(["query", "--time", "SELECT 1 AS x"])
+        r = try MDTRun.run(["query", "--time", "SELECT 1 AS x"])
         #expect(r.stdout == "x\n1\n" && r.stderr.contains(" s, ") && r.stderr.contains("1 result rows"))
         // --schema without a server.
-        r = try MDTBinary.run(["query", "--schema", "--dialect", "modern"], env: MDTBinary.environment(["MDT_CLICKHOUSE_URL": "http://127.0.0.1:1"]))
+        r = try MDTRun.run(["query", "--schema", "--dialect", "modern"], env: MDTRun.environment(["MDT_CLICKHOUSE_URL": "http://127.0.0.1:1"]))
         #expect(r.status == 0 && r.stdout.contains("DateTime64(9, 'UTC')") && r.stdout.contains("CODEC("))
     }
 
     @Test(.enabled(if: TestServices.available(.clickhouse)))
     func badSQLIsExit65WithTheServerCode() throws {
-        let r = try MDTBinary.run(["query", "SELEC number FROM system.numbers"])
+        let r = try MDTRun.run(["query", "SELEC number FROM system.numbers"])
         #expect(r.status == 65)
         #expect(r.stderr.hasPrefix("mdt: ClickHouse error 62"), "\(r.stderr)")
         #expect(r.stderr.contains("position"))
@@ -113,20 +113,20 @@ enum MDTBinary {
     }
 
     @Test func helpAndUsage() throws {
-        var r = try MDTBinary.run(["query", "--help"])
+        var r = try MDTRun.run(["query", "--help"])
         #expect(r.status == 0 && r.stdout.contains("ticks") && r.stdout.contains("bars") && r.stdout.contains("stats"))
-        r = try MDTBinary.run(["query", "run", "--help"])
+        r = try MDTRun.run(["query", "run", "--help"])
         #expect(r.status == 0 && r.stdout.contains("--ch-format") && r.stdout.contains("--param"))
-        r = try MDTBinary.run(["topics", "--help"])
+        r = try MDTRun.run(["topics", "--help"])
         #expect(r.status == 0 && r.stdout.contains("tail"))
-        r = try MDTBinary.run(["query", "--format", "xml", "SELECT 1"])
+        r = try MDTRun.run(["query", "--format", "xml", "SELECT 1"])
         #expect(r.status == 64)
-        r = try MDTBinary.run(["query", "ticks", "BAD SYMBOL"])
+        r = try MDTRun.run(["query", "ticks", "BAD SYMBOL"])
         #expect(r.status == 64 && r.stderr.contains("symbol"))
     }
 
     @Test func unreachableServerIsExit69() throws {
-        let r = try MDTBinary.run(["query", "SELECT 1"], env: MDTBinary.environment(["MDT_CLICKHOUSE_URL": "http://127.0.0.1:1"]))
+        let r = try MDTRun.run(["query", "SELECT 1"], env: MDTRun.environment(["MDT_CLICKHOUSE_URL": "http://127.0.0.1:1"]))
         #expect(r.status == 69)
         #expect(r.stderr == "mdt: cannot connect to ClickHouse at 127.0.0.1:1: connection refused\n", "\(r.stderr)")
     }
@@ -135,14 +135,14 @@ enum MDTBinary {
     func outputRefusesToOverwrite() throws {
         let file = NSTemporaryDirectory() + "mdt-e2e-out-\(UUID().uuidString).tsv"
         defer { try? FileManager.default.removeItem(atPath: file) }
-        var r = try MDTBinary.run(["query", "--output", file, "SELECT 1 AS a"])
+        var r = try MDTRun.run(["query", "--output", file, "SELECT 1 AS a"])
         #expect(r.status == 0)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "a\n1\n")
-        r = try MDTBinary.run(["query", "--output", file, "SELECT 2 AS a"])
+        r = try MDTRun.run(["query", "--output", file, "SELECT 2 AS a"])
         #expect(r.status == 1)
         #expect(r.stderr == "mdt: \(file) already exists; use --force to overwrite it\n")
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "a\n1\n")
-        r = try MDTBinary.run(["query", "--output", file, "--force", "SELECT 2 AS a"])
+        r = try MDTRun.run(["query", "--output", file, "--force", "SELECT 2 AS a"])
         #expect(r.status == 0)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "a\n2\n")
     }
@@ -152,7 +152,7 @@ enum MDTBinary {
     func millionRowsWithBoundedMemory() throws {
         let file = NSTemporaryDirectory() + "mdt-e2e-1m-\(UUID().uuidString).ndjson"
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try MDTBinary.run(["query", "--format", "ndjson", "SELECT number AS n, toString(number) AS s FROM system.numbers LIMIT 1000000"],
+        let r = try MDTRun.run(["query", "--format", "ndjson", "SELECT number AS n, toString(number) AS s FROM system.numbers LIMIT 1000000"],
                                   wrapper: ["/usr/bin/time", "-f", "maxrss_kb=%M"], stdoutPath: file)
         #expect(r.status == 0, "\(r.stderr)")
         let attrs = try FileManager.default.attributesOfItem(atPath: file)
@@ -170,8 +170,8 @@ enum MDTBinary {
     func brokenPipeExitsZero() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", "'\(MDTBinary.path)' query 'SELECT number FROM system.numbers LIMIT 2000000' | head -n 2; echo \"rc=${PIPESTATUS[0]}\""]
-        p.environment = MDTBinary.environment()
+        p.arguments = ["-c", "'\(MDTRun.path)' query 'SELECT number FROM system.numbers LIMIT 2000000' | head -n 2; echo \"rc=${PIPESTATUS[0]}\""]
+        p.environment = MDTRun.environment()
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -179,27 +179,27 @@ enum MDTBinary {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        let r = MDTBinary.Result(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let r = MDTRun.Result(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
         #expect(r.stdout == "number\n0\nrc=0\n", "\(r.stdout) \(r.stderr)")
     }
 
     /// Ctrl-C (SIGINT) cancels the running query on the server and exits 130.
     @Test(.enabled(if: TestServices.available(.clickhouse)))
     func interruptKillsTheQueryOnTheServer() throws {
-        guard FileManager.default.isExecutableFile(atPath: MDTBinary.path) else { throw MDTBinary.Missing() }
+        guard FileManager.default.isExecutableFile(atPath: MDTRun.path) else { throw MDTRun.Missing() }
         let marker = "mdt_e2e_cancel_\(UInt32.random(in: 0...UInt32.max))"
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: MDTBinary.path)
+        p.executableURL = URL(fileURLWithPath: MDTRun.path)
         // Never finishes on its own: a full scan of the endless system.numbers.
         p.arguments = ["query", "SELECT count() AS \(marker) FROM system.numbers WHERE number % 1000000007 = 3"]
-        p.environment = MDTBinary.environment()
+        p.environment = MDTRun.environment()
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         let running = "SELECT count() FROM system.processes WHERE query LIKE '%\(marker)%' AND query NOT LIKE '%system.processes%'"
         func count() throws -> String {
-            try MDTBinary.run(["query", "--no-header", running]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try MDTRun.run(["query", "--no-header", running]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var deadline = Date().addingTimeInterval(20)
         while try count() != "1", Date() < deadline { usleep(100_000) }

@@ -42,7 +42,7 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         let topic = try makeTopic(partitions: 2)
         try produce(topic, ["a", "b", "c"], partition: 0)
         try produce(topic, ["d", "e"], partition: 1)
-        var r = try MDTBinary.run(["topics", "list", "--json"])
+        var r = try MDTRun.run(["topics", "list", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
         let mine = rows?.first { $0["topic"] as? String == topic }
@@ -52,7 +52,7 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         for standard in ["iqfeed.l2.raw", "iqfeed.trades.raw", "iqfeed.quotes.raw", "trading.signals", "market.features"] {
             #expect(rows?.contains { $0["topic"] as? String == standard } == true, "\(standard) listed")
         }
-        r = try MDTBinary.run(["topics", "describe", topic])
+        r = try MDTRun.run(["topics", "describe", topic])
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         #expect(lines.first == ["partition", "leader", "replicas", "isr", "low", "high", "messages", "error"])
@@ -62,20 +62,20 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         let k = try shell("kcat -Q -b '\(try TestServices.require(.kafka))' -t '\(topic)':0:-1 -t '\(topic)':1:-1")
         #expect(k.out.contains("\(topic) [0] offset 3") && k.out.contains("\(topic) [1] offset 2"), "\(k.out) \(k.err)")
 
-        r = try MDTBinary.run(["topics", "describe", "no.such.topic.\(UInt32.random(in: 0...UInt32.max))"])
+        r = try MDTRun.run(["topics", "describe", "no.such.topic.\(UInt32.random(in: 0...UInt32.max))"])
         #expect(r.status == 65 && r.stderr.contains("does not exist"))
     }
 
     @Test(.enabled(if: TestServices.available(.kafka)))
     func createIsIdempotentAndReportsUnsupportedAdminWithinTimeout() throws {
         // The standard set exists on the mock: nothing to create, every topic reported and skipped.
-        var r = try MDTBinary.run(["topics", "create"])
+        var r = try MDTRun.run(["topics", "create"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.components(separatedBy: "exists (skipped)").count - 1 == 5, "\(r.stdout)")
         // A new topic needs CreateTopics, which the mock never answers: a clear error, bounded in time.
         let name = "mdt.e2e.new.\(UInt32.random(in: 0...UInt32.max))"
         let started = Date()
-        r = try MDTBinary.run(["topics", "create", name, "--timeout", "2"])
+        r = try MDTRun.run(["topics", "create", name, "--timeout", "2"])
         let took = Date().timeIntervalSince(started)
         #expect(r.status == 69)
         #expect(r.stderr.contains("does not support CreateTopics") && r.stderr.contains("timed out after 2s"), "\(r.stderr)")
@@ -83,12 +83,12 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         #expect(took < 10, "took \(took)s")
         // DeleteTopics is not answered either (exit 69, bounded), and reset --execute stops at it.
         let doomed = try makeTopic(partitions: 1)
-        r = try MDTBinary.run(["topics", "delete", "--yes", doomed, "--timeout", "2"])
+        r = try MDTRun.run(["topics", "delete", "--yes", doomed, "--timeout", "2"])
         #expect(r.status == 69 && r.stderr.contains("does not support DeleteTopics"), "\(r.stderr)")
-        r = try MDTBinary.run(["topics", "reset", "--execute", "--timeout", "2"])
+        r = try MDTRun.run(["topics", "reset", "--execute", "--timeout", "2"])
         #expect(r.status == 69 && r.stderr.contains("does not support DeleteTopics"), "\(r.stderr)")
         // reset is a dry run by default.
-        r = try MDTBinary.run(["topics", "reset"])
+        r = try MDTRun.run(["topics", "reset"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("would delete iqfeed.trades.raw") && r.stdout.contains("would create market.features"))
         #expect(r.stdout.contains("dry run"))
@@ -97,10 +97,10 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
     @Test(.enabled(if: TestServices.available(.kafka)))
     func deleteRefusesWithoutYesOffATerminal() throws {
         let topic = try makeTopic(partitions: 1)
-        let r = try MDTBinary.run(["topics", "delete", topic])
+        let r = try MDTRun.run(["topics", "delete", topic])
         #expect(r.status == 64)
         #expect(r.stderr.contains("--yes"))
-        let list = try MDTBinary.run(["topics", "list"])
+        let list = try MDTRun.run(["topics", "list"])
         #expect(list.stdout.contains(topic))
     }
 
@@ -109,27 +109,27 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         let topic = try makeTopic(partitions: 1)
         let values = (1...6).map { "{\"sym\":\"\($0 % 2 == 0 ? "AAPL" : "MSFT")\",\"i\":\($0)}" }
         try produce(topic, zip(1...6, values).map { "\($0 % 2 == 0 ? "AAPL" : "MSFT")|\($1)" }, keyed: true)
-        var r = try MDTBinary.run(["topics", "tail", topic, "-n", "2"])
+        var r = try MDTRun.run(["topics", "tail", topic, "-n", "2"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == values.suffix(2).joined(separator: "\n") + "\n")
         // The same as kcat's last two.
         let k = try shell("kcat -C -b '\(try TestServices.require(.kafka))' -t '\(topic)' -o -2 -e -q")
         #expect(k.out == r.stdout)
-        r = try MDTBinary.run(["topics", "tail", topic, "-n", "6", "--key", "AAPL"])
+        r = try MDTRun.run(["topics", "tail", topic, "-n", "6", "--key", "AAPL"])
         #expect(r.stdout == [values[1], values[3], values[5]].joined(separator: "\n") + "\n")
-        r = try MDTBinary.run(["topics", "tail", topic, "-n", "0"])
+        r = try MDTRun.run(["topics", "tail", topic, "-n", "0"])
         #expect(r.status == 0 && r.stdout == "")
         // --from-time: everything since an hour ago; nothing from tomorrow.
         let hourAgo = Int(Date().timeIntervalSince1970) - 3600, tomorrow = Int(Date().timeIntervalSince1970) + 86_400
         // (librdkafka's mock cluster answers a timestamp lookup with the log end, so the reference is
         // what kcat prints for the same start time, not the produced messages.)
-        r = try MDTBinary.run(["topics", "tail", topic, "--from-time", String(hourAgo)])
+        r = try MDTRun.run(["topics", "tail", topic, "--from-time", String(hourAgo)])
         #expect(r.status == 0, "\(r.stderr)")
         let kt = try shell("kcat -C -b '\(try TestServices.require(.kafka))' -t '\(topic)' -o s@\(hourAgo * 1000) -e -q")
         #expect(r.stdout == kt.out)
-        r = try MDTBinary.run(["topics", "tail", topic, "--from-time", String(tomorrow)])
+        r = try MDTRun.run(["topics", "tail", topic, "--from-time", String(tomorrow)])
         #expect(r.status == 0 && r.stdout == "")
-        r = try MDTBinary.run(["topics", "tail", "no.such.topic.\(UInt32.random(in: 0...UInt32.max))"])
+        r = try MDTRun.run(["topics", "tail", "no.such.topic.\(UInt32.random(in: 0...UInt32.max))"])
         #expect(r.status == 65)
     }
 
@@ -142,7 +142,7 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         let k = try shell("timeout 30 kcat -b '\(try TestServices.require(.kafka))' -G \(group) \(topic) -e -q -X auto.offset.reset=earliest")
         #expect(k.out == "1\n2\n3\n4\n", "\(k.err)")
         try produce(topic, ["5", "6"])
-        let r = try MDTBinary.run(["topics", "lag", "--group", group, "--json"])
+        let r = try MDTRun.run(["topics", "lag", "--group", group, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
         let mine = rows?.filter { $0["topic"] as? String == topic }
@@ -155,7 +155,7 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
 
     @Test func unreachableBrokersIsExit69NamingThem() throws {
         let started = Date()
-        let r = try MDTBinary.run(["topics", "list", "--brokers", "127.0.0.1:1,127.0.0.1:2", "--timeout", "2"])
+        let r = try MDTRun.run(["topics", "list", "--brokers", "127.0.0.1:1,127.0.0.1:2", "--timeout", "2"])
         #expect(r.status == 69)
         #expect(r.stderr == "mdt: kafka: no broker reachable at 127.0.0.1:1,127.0.0.1:2 within 2s\n", "\(r.stderr)")
         #expect(Date().timeIntervalSince(started) < 10)

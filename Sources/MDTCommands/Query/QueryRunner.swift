@@ -17,7 +17,8 @@ struct ClickHouseConnection: Sendable {
         user = s.user
         password = s.password?.value ?? ""
         database = s.database.isEmpty ? nil : s.database
-        let t = timeoutSeconds ?? s.timeoutSeconds
+        // A query may stream for as long as it needs (Ctrl-C cancels it); --timeout N bounds it.
+        let t = timeoutSeconds ?? 0
         timeout = t > 0 ? .milliseconds(Int64(t * 1000)) : nil
     }
 
