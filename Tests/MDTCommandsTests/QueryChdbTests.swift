@@ -97,4 +97,36 @@ import Testing
             #expect(got[0][2] == .string("x"))
         }
     }
+
+    /// The modern path: `{name:Type}` values travel as query parameters (never spliced into the SQL);
+    /// the embedded server binds them, and injection attempts stay values.
+    @Test(.enabled(if: TestServices.isCI || chdbInstalled))
+    func modernParametersThroughChdb() throws {
+        let dir = NSTemporaryDirectory() + "mdt-chdb-params-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tricky = ["x' OR 1=1 --", "a\\'b", "\\", "'", "it's \"q\"", "日本'語", "tab\there\nnew", "back\\slash\\", "1"]
+        let sql = "SELECT {v:String} AS v, count() AS c FROM numbers(3) WHERE toString(number) = {v:String} AND number < {n:UInt32}"
+        var plan: [[String: Any]] = []
+        for (i, value) in tricky.enumerated() {
+            let values = try QueryParameters.parse(["v=" + value, "n=3"])
+            try QueryParameters.check(statements: [sql], values: values)
+            plan.append(["sql": sql, "format": "JSONEachRow", "out": dir + "/\(i)", "params": values.mapValues(QueryParameters.serverEscaped)])
+        }
+        let planPath = dir + "/plan.json"
+        try JSONSerialization.data(withJSONObject: plan).write(to: URL(fileURLWithPath: planPath))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", Self.scriptPath, planPath]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus == 3 { Issue.record("chdb is not installed: pip install chdb-core"); return }
+        try #require(p.terminationStatus == 0)
+        for (i, value) in tricky.enumerated() {
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/\(i)"))
+            let row = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect(row?["v"] as? String == value)
+            #expect((row?["c"] as? NSNumber)?.intValue == (value == "1" ? 1 : 0), "\(value.debugDescription)")
+        }
+    }
 }

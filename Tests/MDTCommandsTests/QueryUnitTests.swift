@@ -79,6 +79,11 @@ import Testing
         }
     }
 
+    @Test func serverParameterValuesAreTSVEscaped() {
+        #expect(QueryParameters.serverEscaped("plain ' quote") == "plain ' quote")
+        #expect(QueryParameters.serverEscaped("a\\b\tc\nd\r\n") == "a\\\\b\\tc\\nd\\r\\n")
+    }
+
     @Test func bindReplacesEveryOccurrence() throws {
         let sql = "SELECT {a:UInt8} + {a:UInt8}, '{a:UInt8}', {s:String}"
         #expect(try QueryParameters.bind(sql, values: ["a": "7", "s": "q"]) == "SELECT 7 + 7, '{a:UInt8}', 'q'")

@@ -59,6 +59,25 @@ enum QueryParameters {
         return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
+    /// A value as the server expects a `param_<name>` URL argument: ClickHouse reads parameter
+    /// values in TabSeparated escaping, so backslashes, tabs and newlines must be escaped or the
+    /// server would unescape (or reject) them.
+    static func serverEscaped(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\0" }) else { return value }
+        var out = ""
+        for u in value.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\0": out += "\\0"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     /// Every `{name:Type}` in code (not in literals or comments), in order.
     static func placeholders(in sql: String) throws(QueryParameterError) -> [Placeholder] {
         let bytes = Array(sql.utf8)

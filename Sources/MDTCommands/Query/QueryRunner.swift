@@ -88,7 +88,9 @@ final class QueryRunner {
         let used = Set(try QueryParameters.placeholders(in: sql).map(\.name))
         guard !used.isEmpty else { return (sql, [:]) }
         if try dialect() == .modern {
-            return (sql, values.filter { used.contains($0.key) })
+            var sent: [String: String] = [:]
+            for (name, value) in values where used.contains(name) { sent[name] = QueryParameters.serverEscaped(value) }
+            return (sql, sent)
         }
         return (try QueryParameters.bind(sql, values: values), [:])
     }
