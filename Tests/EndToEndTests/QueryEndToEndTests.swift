@@ -215,4 +215,26 @@ enum MDTRun {
         while try count() != "0", Date() < deadline { usleep(100_000) }
         #expect(try count() == "0", "the query is gone from system.processes")
     }
+
+    /// On a terminal (util-linux `script` gives the binary a pseudo-terminal): table output and a
+    /// progress line with rows and bytes read for a query that runs over a second.
+    @Test(.enabled(if: TestServices.available(.clickhouse) && FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func progressAndTableOnATerminal() throws {
+        let query = "SELECT count() AS c FROM numbers(600000000) WHERE number % 7 = 3"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", "'\(MDTRun.path)' query \"\(query)\"", "/dev/null"]
+        p.environment = MDTRun.environment(["TERM": "xterm"])
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("85714286"), "\(text)")
+        #expect(text.contains("─"), "a table on a terminal")
+        #expect(text.contains(" rows, ") && text.contains(" read, "), "progress line: \(text.debugDescription)")
+    }
 }

@@ -117,6 +117,10 @@ func shell(_ script: String, stdin: String? = nil) throws -> (status: Int32, out
         #expect(k.out == r.stdout)
         r = try MDTRun.run(["topics", "tail", topic, "-n", "6", "--key", "AAPL"])
         #expect(r.stdout == [values[1], values[3], values[5]].joined(separator: "\n") + "\n")
+        // On a terminal: a `topic[partition]@offset key=...` line and pretty JSON per message.
+        let tty = try shell("script -qec \"'\(MDTRun.path)' topics tail '\(topic)' -n 1 --brokers '\(try TestServices.require(.kafka))'\" /dev/null")
+        #expect(tty.out.contains("\(topic)[0]@5 key=AAPL"), "\(tty.out)")
+        #expect(tty.out.contains("  \"sym\": \"AAPL\",") && tty.out.contains("  \"i\": 6"), "\(tty.out)")
         r = try MDTRun.run(["topics", "tail", topic, "-n", "0"])
         #expect(r.status == 0 && r.stdout == "")
         // --from-time: everything since an hour ago; nothing from tomorrow.
