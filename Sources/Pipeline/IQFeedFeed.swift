@@ -65,7 +65,7 @@ public final class IQFeedFeed: @unchecked Sendable {
         self.logger = logger
         var l1Options = StreamOptions(host: options.host, port: options.l1Port)
         l1Options.heartbeatTimeout = options.heartbeatTimeout
-        l1Options.extraSetup = ["S,SET CLIENT NAME,\(options.clientName)"]
+        l1Options.extraSetup = [try IQFeedCommand.setClientName(options.clientName)]
         let box1 = EventBox()
         let box2 = EventBox()
         weak var weakSelf: IQFeedFeed?
