@@ -189,7 +189,11 @@ extension TopicsCommand {
     /// `mdt topics lag [--group G] [--topic T]`.
     struct Lag: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "lag", abstract: "Per consumer group and partition: committed offset, log end, lag.")
+            commandName: "lag", abstract: "Per consumer group and partition: committed offset, log end, lag.",
+            discussion: """
+                Without --group every group the brokers list (ListGroups) is shown, on the topics it committed on; \
+                librdkafka's mock cluster does not answer ListGroups, so name the group there (exit 1 otherwise).
+                """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup(title: "Kafka") var kafka: KafkaOptions
         @OptionGroup(title: "Output") var output: OutputOptions
