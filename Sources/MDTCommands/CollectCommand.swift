@@ -83,7 +83,7 @@ extension CollectCommand {
 
             let service: CollectService
             do { service = try CollectService(config: config, logger: ctx.logger) } catch {
-                throw CommandFailure(error.isConfiguration ? .unavailable : .failure, error.description)
+                throw CommandFailure(error.isServiceRefusal ? .unavailable : .failure, error.description)
             }
             let name = options.name
             service.onTick = { status in
