@@ -1,6 +1,5 @@
-import MarketData
-
-/// The US equity (NYSE) trading calendar, computed from the rules (no table to keep current):
+/// The US equity (NYSE) trading calendar, computed from the rules (no table to keep current), shared by
+/// the downloader's gap check, the synthetic market's history and `mdt health`'s market hours:
 /// weekends, the ten NYSE holidays with their weekend observance, and the 13:00 early closes.
 ///
 /// Day numbers are days since 1970-01-01 of the Eastern civil date (`Time.daysFromCivil`).
