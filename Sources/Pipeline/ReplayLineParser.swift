@@ -18,9 +18,9 @@ public enum ReplayLineKind: Sendable, Equatable {
 /// | `{`                                                | mdt NDJSON event (JSONEventDecoder) |
 /// | a date `YYYY-MM-DD` or `LH`                        | lookup history row (no request id) |
 /// | `ID,LH,...` or `ID,YYYY-MM-DD...`                  | lookup history row with request id |
-/// | `LS`/`LC`/`LM` (or `ID,` then one), `!ENDMSG!`, `ID,!ENDMSG!`, `E,!NO_DATA!` | lookup control/other rows: skipped |
+/// | `LS`/`LC`/`LM` (or `ID,` then one), `!ENDMSG!`, `ID,!ENDMSG!`, `ID,E,...`, `E,!NO_DATA!` | lookup control/other rows: skipped |
 /// | `BH`/`BU`/`BC` (or `ID,` then one)                 | derivative (9400) bar              |
-/// | `0`, `2`-`9`, `Z`, `M`, `q`, `O` (one char)        | Level 2 (9200)                     |
+/// | `0`, `2`-`9`, `Z`, `U`, `M`, `q`, `O` (one char)   | Level 2 (9200); legacy `Z`/`2`/`U` depth carries no event |
 /// | `S,CLEAR DEPTH`                                    | Level 2 clear (a `.clear` BookUpdate) |
 /// | `S,STATS`, `S,CLIENTSTATS`                         | admin (9300)                       |
 /// | anything else (`Q`, `P`, `F`, `T`, `S`, `n`, `E`, `R`, `N`, `C`...) | Level 1 (5009)  |
@@ -165,10 +165,12 @@ public struct ReplayLineParser: Sendable {
         if equals(f1, "LH") { return .lookup(fields: fieldCount(line) - 2) }
         if startsWithDate(f1) { return .lookup(fields: fieldCount(line) - 1) }
         if isTag(f1) || equals(f1, "!ENDMSG!") || equals(f1, "!NO_DATA!") { return .lookupOther }
+        // `ID,E,<text>`: a lookup error for a request id (streaming `E` lines have a 1-char type).
+        if f0.count > 1 && equals(f1, "E") { return .lookupOther }
         if f0.count == 1 {
             switch f0[0] {
             case UInt8(ascii: "0"), UInt8(ascii: "2")...UInt8(ascii: "9"),
-                 UInt8(ascii: "Z"), UInt8(ascii: "M"), UInt8(ascii: "q"), UInt8(ascii: "O"):
+                 UInt8(ascii: "Z"), UInt8(ascii: "U"), UInt8(ascii: "M"), UInt8(ascii: "q"), UInt8(ascii: "O"):
                 return .level2
             case UInt8(ascii: "S"):
                 if equals(f1, "CLEAR DEPTH") { return .level2 }
