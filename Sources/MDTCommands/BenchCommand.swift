@@ -42,6 +42,9 @@ struct BenchOptions: ParsableArguments {
     @Option(name: .long, help: "Pure benches (parse, book, encode): run exactly N operations, untimed (for callgrind).")
     var iterations: Int?
 
+    @Option(name: .long, help: "Pure benches: measure one part only (parse: l1|l2, encode: json|rowbinary).")
+    var only: String?
+
     @Option(name: .long, help: "ClickHouse native TCP port for the clickhouse-client yardstick (default: $MDT_CLICKHOUSE_TCP_PORT, else 9000).")
     var clickhouseTcpPort: Int?
 

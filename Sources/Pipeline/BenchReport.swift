@@ -116,7 +116,7 @@ public enum BenchClock {
     /// User + system CPU seconds of this process so far (getrusage).
     public static func cpuSeconds() -> Double {
         var r = rusage()
-        getrusage(RUSAGE_SELF, &r)
+        getrusage(RUSAGE_SELF.rawValue, &r)
         return Double(r.ru_utime.tv_sec) + Double(r.ru_utime.tv_usec) / 1e6
             + Double(r.ru_stime.tv_sec) + Double(r.ru_stime.tv_usec) / 1e6
     }

@@ -31,9 +31,9 @@ enum BenchRun {
             if !o.json { ctx.progress.update("bench \(name)...") }
             let r: BenchResult
             switch name {
-            case "parse": r = BenchRunner.measure(runs: runs, warmup: warmup) { PureBench.parse(budget: pureBudget, symbols: o.symbols) }
+            case "parse": r = BenchRunner.measure(runs: runs, warmup: warmup) { PureBench.parse(budget: pureBudget, symbols: o.symbols, only: o.only) }
             case "book": r = BenchRunner.measure(runs: runs, warmup: warmup) { PureBench.book(budget: pureBudget, symbols: o.symbols) }
-            case "encode": r = BenchRunner.measure(runs: runs, warmup: warmup) { PureBench.encode(budget: pureBudget, symbols: o.symbols) }
+            case "encode": r = BenchRunner.measure(runs: runs, warmup: warmup) { PureBench.encode(budget: pureBudget, symbols: o.symbols, only: o.only) }
             case "kafka": r = BenchRunner.measure(runs: runs, warmup: warmup) { ServiceBench.kafka(targets, seconds: serviceSeconds, symbols: o.symbols) }
             case "clickhouse": r = BenchRunner.measure(runs: runs, warmup: warmup) { ServiceBench.clickhouse(targets, seconds: serviceSeconds, symbols: o.symbols) }
             case "redis": r = BenchRunner.measure(runs: runs, warmup: warmup) { ServiceBench.redis(targets, seconds: serviceSeconds, symbols: o.symbols) }
