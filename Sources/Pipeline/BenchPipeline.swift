@@ -113,6 +113,7 @@ public enum PipelineBench {
             if l.rounds > 0 { figures.append(BenchFigure("poll_round_us", l.roundNanos / Double(l.rounds) / 1000, "us")) }
             notes.append("feed->Redis: \(l.latency.count) samples from polling l1:SYM of \(min(64, symbols.count)) symbols")
         }
+        notes.append("no warm-up run for the pipeline (each run starts a fresh server, collector and spool)")
         if !drained { notes.append("NOT drained within \(Int(o.drainTimeout)) s: sinks behind") }
         let counts = ["received": received, "delivered_min": minDelivered, "lost": max(0, received - minDelivered),
                       "peak_pending": Int(peakPending), "dropped": Int(status.sinks.map(\.dropped).reduce(0, +))]
