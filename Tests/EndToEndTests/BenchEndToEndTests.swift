@@ -22,7 +22,7 @@ struct BenchEndToEndTests {
             "MDT_REDIS_URL": try TestServices.require(.redis),
         ]
         if let port = TestServices.value("MDT_CLICKHOUSE_TCP_PORT") { env["MDT_CLICKHOUSE_TCP_PORT"] = port }
-        let r = try MDTBinary.run(["bench", "all", "--seconds", "1", "--runs", "1", "--json", "--symbols", "500",
+        let r = try MDTBinary.run(["bench", "all", "--seconds", "1", "--runs", "1", "--no-warmup", "--json", "--symbols", "500",
                                    "--scratch-database", "mdt_bench_e2e"], env: env, home: scratch.path)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "stdout: \(r.stdout)")
