@@ -142,19 +142,22 @@ public enum ServiceBench {
         } catch {
             return .skipped("clickhouse", "clickhouse \(url): \(error)")
         }
-        let body = tradeRows(symbols: symbols, count: n)
+        let chunkRows = 500_000
+        // Rows vary in size (symbol length): cut the body at row boundaries, one insert per chunk.
+        var chunks: [[UInt8]] = []
+        var done = 0
+        while done < n {
+            let k = min(chunkRows, n - done)
+            chunks.append(tradeRows(symbols: symbols, count: k, first: done))
+            done += k
+        }
+        let body = chunks.flatMap { $0 }
         let table = "\(t.scratchDatabase).market_ticks"
         let columns = MarketSchema.columnNames(.ticks)
-        let chunkRows = 500_000
         let rowBytes = body.count / n
         let start = BenchClock.nanos()
         do {
-            var offset = 0
-            while offset < body.count {
-                let end = min(body.count, offset + chunkRows * rowBytes)
-                try client.insert(table: table, columns: columns, body: Array(body[offset..<end]))
-                offset = end
-            }
+            for chunk in chunks { try client.insert(table: table, columns: columns, body: chunk) }
         } catch {
             return BenchResult(name: "clickhouse", status: .failed, reason: "clickhouse \(url): insert: \(error)")
         }
@@ -188,13 +191,13 @@ public enum ServiceBench {
         return BenchResult(name: "clickhouse", figures: figures, counts: ["rows": n], notes: notes)
     }
 
-    static func tradeRows(symbols: Int, count: Int) -> [UInt8] {
-        var rng = BenchRandom(seed: 5)
+    static func tradeRows(symbols: Int, count: Int, first: Int = 0) -> [UInt8] {
+        var rng = BenchRandom(seed: 5 &+ UInt64(first))
         let syms = (0..<max(1, symbols)).map { Symbol(unchecked: "S\($0)") }
         var t: Nanos = Time.utcNanos(year: 2026, month: 11, day: 23, hour: 14, minute: 30)
         var out: [UInt8] = []
         out.reserveCapacity(count * 80)
-        for i in 0..<count {
+        for i in first..<(first + count) {
             t += 1000
             let p = Price(raw: Int64(10 + rng.below(490)) * 1_000_000_000 + Int64(rng.below(100)) * 10_000_000)
             let trade = Trade(symbol: syms[i % syms.count], eventTime: t, receiveTime: t + 3000, price: p,
