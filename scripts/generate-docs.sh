@@ -62,11 +62,11 @@ mdt --generate-completion-script fish >"$out/completions/mdt.fish"
 mdt --experimental-dump-help >"$scratch/help.json"
 mdt config >"$scratch/config.txt"
 rm -f "$out"/man/mdt*.1
-python3 - "$scratch/help.json" "$scratch/config.txt" "$out/man" <<'PY'
+python3 - "$scratch/help.json" "$scratch/config.txt" "$out/man" "$scratch/home" <<'PY'
 """Renders man(7) pages from ArgumentParser's --experimental-dump-help JSON."""
 import json, os, re, sys
 
-dump_path, config_path, man_dir = sys.argv[1:4]
+dump_path, config_path, man_dir, scratch_home = sys.argv[1:5]
 root = json.load(open(dump_path))["command"]
 def esc(text):
     """Escapes text for roff: backslashes, hyphens, and a leading dot or quote."""
@@ -183,7 +183,7 @@ for raw in open(config_path):
     m = re.match(r"^([a-z0-9.\-]+) = (.*?)\s+# (.*)$", raw.rstrip("\n"))
     if m:
         key, value = m.group(1), m.group(2).strip()
-        value = value.replace("/HOME", "~")
+        value = value.replace(scratch_home, "$MDT_HOME").replace("/HOME", "~")
         env = "MDT_" + key.upper().replace(".", "_").replace("-", "_")
         settings.append((key, env, value))
 

@@ -19,18 +19,19 @@ The mdt binary is $MDT_BIN, else `mdt` on PATH, else <repo>/.build/{debug,releas
 EOF_USAGE
 }
 
+# Sets $mdt (no subshell, so an UNKNOWN line and exit 3 reach Nagios directly).
 find_mdt() {
     local repo
     repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
     if [[ -n ${MDT_BIN:-} ]]; then
         [[ -x $MDT_BIN ]] || { echo "MDT UNKNOWN - MDT_BIN=$MDT_BIN is not executable"; exit 3; }
-        echo "$MDT_BIN"
+        mdt=$MDT_BIN
     elif command -v mdt >/dev/null 2>&1; then
-        command -v mdt
+        mdt=$(command -v mdt)
     elif [[ -x $repo/.build/debug/mdt ]]; then
-        echo "$repo/.build/debug/mdt"
+        mdt=$repo/.build/debug/mdt
     elif [[ -x $repo/.build/release/mdt ]]; then
-        echo "$repo/.build/release/mdt"
+        mdt=$repo/.build/release/mdt
     else
         echo "MDT UNKNOWN - mdt not found: set MDT_BIN, put mdt on PATH, or run 'swift build'"
         exit 3
@@ -38,5 +39,6 @@ find_mdt() {
 }
 
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
-mdt=$(find_mdt)
+mdt=
+find_mdt
 exec "$mdt" health --nagios "$@"
