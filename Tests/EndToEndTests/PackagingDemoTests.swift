@@ -123,34 +123,4 @@ import Testing
         #expect(health.status == 0, "mdt health: \(health.stdout)\(health.stderr)")
         #expect(health.stdout.hasPrefix("MDT OK - "))
     }
-
-    @Test(.enabled(if: servicesUp)) func backgroundCollectorViaScripts() throws {
-        let s = try Scratch()
-        defer { s.remove() }
-        let replay = try Replay(symbols: ["PKGD", "PKGE"], scratch: s)
-        defer { replay.stop() }
-        let tag = Self.tag()
-        var env = try Self.serviceEnv(s, tag: tag)
-        env["MDT_BIN"] = MDTBinary.path
-        defer { _ = try? Self.clickhouse("DROP DATABASE IF EXISTS mdt_pkg_\(tag)", scratch: s) }
-        let name = "pkg" + tag
-
-        let start = try PackagingTests.tool(
-            PackagingTests.repo + "/scripts/start-background.sh", ["--name", name, "--symbols", "PKGD,PKGE"] + replay.iqfeedFlags,
-            env: env, home: s.path)
-        #expect(start.status == 0, "start-background.sh: \(start.stdout)\(start.stderr)")
-        defer { _ = try? PackagingTests.tool(PackagingTests.repo + "/scripts/stop-background.sh", [name, "--timeout", "5"], env: env, home: s.path) }
-
-        let status = try MDTBinary.run(["collect", "status", "--format", "tsv"], env: env, home: s.path)
-        #expect(status.status == 0)
-        let row = status.stdout.split(separator: "\n").first { $0.hasPrefix(name + "\t") }
-        #expect(row?.contains("\trunning\ttrue\t") == true, "collect status: \(status.stdout)")
-
-        let stop = try PackagingTests.tool(PackagingTests.repo + "/scripts/stop-background.sh", [name, "--timeout", "30"], env: env, home: s.path)
-        #expect(stop.status == 0, "stop-background.sh: \(stop.stdout)\(stop.stderr)")
-        #expect((stop.stdout + stop.stderr).contains("\(name): stopped (pid "))
-        let after = try MDTBinary.run(["collect", "status", "--format", "tsv"], env: env, home: s.path)
-        let rowAfter = after.stdout.split(separator: "\n").first { $0.hasPrefix(name + "\t") }.map(String.init) ?? ""
-        #expect(!rowAfter.contains("\trunning\t"), "still running after stop: \(rowAfter)")
-    }
 }
