@@ -10,7 +10,7 @@ all: build
 help:
 	@echo "make build           debug build of everything"
 	@echo "make test            scripts/test.sh: setup, build, services up, swift test, services down"
-	@echo "make demo            services up, build, run mdt against them"
+	@echo "make demo            the main job end to end: services, synthetic feed, mdt collect, query/book/health"
 	@echo "make services-up     start ClickHouse, Redis, Kafka mock (scripts/services.sh up)"
 	@echo "make services-down   stop them"
 	@echo "make lint            shellcheck the scripts"
@@ -32,9 +32,9 @@ services-down:
 services-status:
 	scripts/services.sh status
 
-# TODO: run `mdt health` with the services env once the health command lands.
-demo: services-up build
-	set -a && . "$$(scripts/services.sh env)" && set +a && .build/debug/mdt --help
+# The main job end to end: services, synthetic IQFeed, mdt collect, then query/book/health (scripts/demo.sh).
+demo:
+	scripts/demo.sh
 
 lint:
 	shellcheck scripts/*.sh .ci/run

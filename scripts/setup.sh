@@ -15,7 +15,7 @@ Installs the Debian packages mdt needs if any are missing (one `apt-get update`,
 
 Packages: librdkafka-dev libhiredis-dev libcurl4-openssl-dev libsqlite3-dev pkg-config
           clickhouse-server clickhouse-client redis-server redis-tools kcat shellcheck
-          python3 curl
+          python3 curl; and the python package chdb-core (pip) for modern-dialect tests
 EOF
 }
 
@@ -77,6 +77,17 @@ case "$version" in
     *"Swift version 6."*|*"Swift version 7."*) ;;
     *) echo "setup.sh: need Swift 6 or later, found: $version" >&2; exit 1 ;;
 esac
+# chdb (ClickHouse 26.x embedded in Python, from PyPI) proves the modern SQL dialect in the tests.
+if ! python3 -c 'import chdb' >/dev/null 2>&1; then
+    if ((check_only)); then
+        echo "setup.sh: missing python package chdb-core" >&2
+        exit 1
+    fi
+    echo "setup.sh: installing python package chdb-core (about 180 MB)" >&2
+    python3 -m pip install --quiet chdb-core
+    missing+=(chdb-core)
+fi
+
 if ((${#missing[@]} > 0)); then
     echo "setup.sh: ready ($version)" >&2
 fi

@@ -285,7 +285,10 @@ public final class ClickHouseClient {
         if let exception = Self.trailingException(tail) {
             throw ClickHouseError.server(code: exception.code, message: scrub(exception.message), position: exception.position, sql: sql)
         }
-        return head.headers["X-ClickHouse-Summary"].flatMap { ClickHouseSummary(header: $0) }
+        if let summary = head.headers["X-ClickHouse-Summary"].flatMap({ ClickHouseSummary(header: $0) }) { return summary }
+        // Older servers send no summary; with `send_progress_in_http_headers=1` the last progress
+        // header carries the same counters.
+        return head.headers.fields.last { $0.name.lowercased() == "x-clickhouse-progress" }.flatMap { ClickHouseSummary(header: $0.value) }
     }
 
     /// An exception the server appended to a 200 response after it had started streaming:

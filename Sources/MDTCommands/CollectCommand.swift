@@ -49,6 +49,12 @@ struct CollectOptions: ParsableArguments {
 
     @Option(name: .long, help: "Seconds without a T/STATS heartbeat before the feed reconnects.")
     var heartbeatTimeout: Double = 5
+
+    @Option(name: .long, help: "collector (IQFeed -> sinks) or loader (Kafka topics -> ClickHouse, as a consumer group).")
+    var role: String = "collector"
+
+    @Option(name: .long, help: "Consumer group of --role loader.")
+    var group: String = "mdt-loader"
 }
 
 extension CollectCommand {
@@ -64,6 +70,11 @@ extension CollectCommand {
 
         func run() async throws {
             let ctx = try CommandContext(global: global, flags: [clickhouse, kafka, redis, iqfeed], label: "mdt.collect")
+            switch options.role {
+            case "collector": break
+            case "loader": return try LoaderRun.run(ctx, options)
+            default: throw CommandFailure(.usage, "--role '\(options.role)': expected collector or loader")
+            }
             let config = try CollectSetup.config(ctx, options)
             let manifest = try ctx.openManifest()
             try manifest.registerProcess(name: options.name, command: CommandLine.arguments.joined(separator: " "),
@@ -72,7 +83,7 @@ extension CollectCommand {
 
             let service: CollectService
             do { service = try CollectService(config: config, logger: ctx.logger) } catch {
-                throw CommandFailure(error.isConfiguration ? .unavailable : .failure, error.description)
+                throw CommandFailure(error.isServiceRefusal ? .unavailable : .failure, error.description)
             }
             let name = options.name
             service.onTick = { status in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IQFeedServer
 import MarketData
+import Pipeline
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,13 +13,29 @@ import Glibc
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay market data: serve a synthetic (or recorded) IQFeed on the IQConnect ports.",
+        abstract: "Replay market data from ClickHouse, a file or the synthetic market to stdout, Kafka, Redis or an IQFeed server.",
         discussion: """
+            Sources (one): --input FILE|- (IQFeed lines of any port and/or mdt NDJSON events; auto-detected per line),
+                           --from clickhouse [--start T] [--end T] [--symbols A,B|@FILE],
+                           --synthetic [--seed S] [--symbols N] [--count N].
+            Targets (one): --to stdout [--format json|raw|csv], --to kafka [--topic-prefix P], --to redis, or --serve.
+              json: one mdt JSON event per line (trades, quotes, book updates, bars); system, fundamental, news and
+                    admin lines carry no event and are skipped (counted on stderr).
+              raw:  the original IQFeed line (every valid line) when the source is a file, else JSON.
+              csv:  TABLE,<that table's columns> per event (market_ticks/market_l1/market_l2/market_bars), no header.
+            --speed 1|10|100|N|max paces events by event time (max: no waiting); --loop repeats the source until
+            SIGINT/SIGTERM. Times (--start/--end) are UTC: 2026-11-23, 2026-11-23T14:30:00[.123]Z, or epoch ns.
+            Unparseable input lines are reported on stderr as FILE:LINE: reason.
+            Lookup rows carry no symbol: they get --lookup-symbol. File line detection: see ReplayLineParser.
+            --synthetic without --serve emits --count events (default 10000), one per millisecond of event time.
+
             mdt replay --synthetic --serve [--host 127.0.0.1] [--ports 5009,9100,9200,9300] [--symbols N|@FILE]
                        [--rate MSGS_PER_S] [--seed S] [--count N] [--lookup-rate-limit R] [--port-file PATH]
             Runs in the foreground until SIGINT/SIGTERM. Port 0 picks a free port; --port-file writes the
             actual ports as l1=PORT, lookup=PORT, l2=PORT, admin=PORT lines.
-            Exit codes: 64 bad flags, 69 a port is in use (or cannot be bound), 66 input file unreadable.
+            Exit codes: 0 done; 64 bad flags (unknown --format, missing or invalid --to); 65 unparseable input lines,
+            or no rows in the time range; 66 input file unreadable; 69 a service (ClickHouse, Kafka, Redis) is
+            unreachable or a port is in use.
             """
     )
 
@@ -26,12 +43,45 @@ struct ReplayCommand: AsyncParsableCommand {
     enum Source: Equatable {
         case synthetic
         case file(String)
+        case clickhouse
     }
 
     /// Where replayed data goes.
     enum Target: Equatable {
         case serve
+        case stdout
+        case kafka
+        case redis
     }
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "ClickHouse") var clickhouse: ClickHouseOptions
+    @OptionGroup(title: "Kafka") var kafka: KafkaOptions
+    @OptionGroup(title: "Redis") var redis: RedisOptions
+
+    @Option(name: .long, help: "Source: clickhouse (tables market_ticks, market_l1, market_l2).")
+    var from: String?
+
+    @Option(name: .long, help: "Target: stdout, kafka or redis (or use --serve).")
+    var to: String?
+
+    @Option(name: .long, help: "stdout format: json, raw or csv.")
+    var format: String = "json"
+
+    @Option(name: .long, help: "Pace by event time: 1, 10, 100 (any factor > 0) or max (no waiting).")
+    var speed: String = "max"
+
+    @Flag(name: .long, help: "Repeat the source until SIGINT/SIGTERM.")
+    var loop = false
+
+    @Option(name: .long, help: "clickhouse: first event time (UTC date/time or epoch ns), inclusive.")
+    var start: String?
+
+    @Option(name: .long, help: "clickhouse: end event time (UTC date/time or epoch ns), exclusive.")
+    var end: String?
+
+    @Option(name: .long, help: "Symbol for lookup history rows in --input (they carry none).")
+    var lookupSymbol: String = "LOOKUP"
 
     @Flag(name: .long, help: "Source: the seeded synthetic market.")
     var synthetic = false
@@ -48,8 +98,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Ports l1,lookup,l2,admin (0 = any free port).")
     var ports = "5009,9100,9200,9300"
 
-    @Option(name: .long, help: "Number of synthetic symbols, or @FILE with one symbol per line.")
-    var symbols = "300"
+    @Option(name: .long, help: "synthetic: number of symbols (default 300) or @FILE; clickhouse: A,B,C or @FILE.")
+    var symbols: String?
 
     @Option(name: .long, help: "Market events per second over all watched symbols (0 = unlimited).")
     var rate: Double = 1000
@@ -70,27 +120,59 @@ struct ReplayCommand: AsyncParsableCommand {
     var portFile: String?
 
     var source: Source? {
-        if synthetic && input == nil { return .synthetic }
-        if let input, !synthetic { return .file(input) }
-        return nil
+        let n = (synthetic ? 1 : 0) + (input != nil ? 1 : 0) + (from != nil ? 1 : 0)
+        guard n == 1 else { return nil }
+        if synthetic { return .synthetic }
+        if let input { return .file(input) }
+        return from == "clickhouse" ? .clickhouse : nil
     }
 
-    var target: Target? { serve ? .serve : nil }
+    var target: Target? {
+        if serve { return to == nil ? .serve : nil }
+        switch to {
+        case "stdout": return .stdout
+        case "kafka": return .kafka
+        case "redis": return .redis
+        default: return nil
+        }
+    }
 
     func validate() throws {
-        if synthetic && input != nil { throw ValidationError("give one source: --synthetic or --input FILE, not both") }
-        if source == nil { throw ValidationError("missing source: add --synthetic (or --input FILE)") }
-        if target == nil { throw ValidationError("missing target: add --serve") }
+        let n = (synthetic ? 1 : 0) + (input != nil ? 1 : 0) + (from != nil ? 1 : 0)
+        if n > 1 { throw ValidationError("give one source: --synthetic, --input FILE or --from clickhouse") }
+        if let from, from != "clickhouse" { throw ValidationError("--from '\(from)': expected clickhouse (or use --input FILE / --synthetic)") }
+        if source == nil { throw ValidationError("missing source: add --input FILE, --from clickhouse or --synthetic") }
+        if serve && to != nil { throw ValidationError("give one target: --serve or --to stdout|kafka|redis") }
+        if let to, target == nil { throw ValidationError("--to '\(to)': expected stdout, kafka or redis") }
+        if target == nil { throw ValidationError("missing target: add --to stdout|kafka|redis (or --serve)") }
+        if ReplayFormat(rawValue: format) == nil { throw ValidationError("--format '\(format)': expected json, raw or csv") }
+        if ReplaySpeed(speed) == nil { throw ValidationError("--speed '\(speed)': expected a factor > 0 (1, 10, 100) or max") }
+        if serve && source == .clickhouse { throw ValidationError("--serve replays --synthetic or --input FILE, not --from clickhouse") }
+        if source != .clickhouse && (start != nil || end != nil) { throw ValidationError("--start/--end apply to --from clickhouse only") }
+        if let start, ReplayTimeArgument.parse(start) == nil { throw ValidationError("--start '\(start)': expected YYYY-MM-DD[THH:MM[:SS[.f]]][Z] (UTC) or epoch ns") }
+        if let end, ReplayTimeArgument.parse(end) == nil { throw ValidationError("--end '\(end)': expected YYYY-MM-DD[THH:MM[:SS[.f]]][Z] (UTC) or epoch ns") }
+        if (try? Symbol(lookupSymbol)) == nil { throw ValidationError("--lookup-symbol '\(lookupSymbol)' is not a valid symbol") }
         _ = try parsedPorts()
         if rate < 0 || !rate.isFinite { throw ValidationError("--rate must be >= 0 (0 = unlimited), got \(rate)") }
         if let count, count < 0 { throw ValidationError("--count must be >= 0, got \(count)") }
         if let r = lookupRateLimit, r <= 0 || !r.isFinite { throw ValidationError("--lookup-rate-limit must be > 0, got \(r)") }
         if maxSymbols < 1 { throw ValidationError("--max-symbols must be >= 1") }
-        if !symbols.hasPrefix("@") {
+        if source == .synthetic, let symbols, !symbols.hasPrefix("@") {
             guard let n = Int(symbols), n >= 1, n <= 1_000_000 else {
                 throw ValidationError("--symbols must be a count 1...1000000 or @FILE, got '\(symbols)'")
             }
         }
+    }
+
+    /// The synthetic symbol universe from `--symbols N|@FILE`.
+    func syntheticUniverse() throws -> SymbolUniverse {
+        let spec = symbols ?? "300"
+        if spec.hasPrefix("@") {
+            do { return try SymbolUniverse.load(path: String(spec.dropFirst()), seed: seed) } catch {
+                throw ValidationError("--symbols: \(error.description)")
+            }
+        }
+        return SymbolUniverse(seed: seed, count: Int(spec) ?? 300)
     }
 
     func parsedPorts() throws -> [IQFeedPort: UInt16] {
@@ -107,6 +189,10 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if target != .serve {
+            try ReplayExecution(command: self).run()
+            return
+        }
         var cfg = IQFeedServerConfiguration()
         cfg.host = host
         cfg.ports = try parsedPorts()
@@ -115,13 +201,7 @@ struct ReplayCommand: AsyncParsableCommand {
         cfg.maxEvents = count
         cfg.lookupRateLimit = lookupRateLimit
         cfg.maxSymbols = maxSymbols
-        if symbols.hasPrefix("@") {
-            do { cfg.universe = try SymbolUniverse.load(path: String(symbols.dropFirst()), seed: seed) } catch {
-                throw ValidationError("--symbols: \(error.description)")
-            }
-        } else {
-            cfg.universe = SymbolUniverse(seed: seed, count: Int(symbols) ?? 300)
-        }
+        cfg.universe = try syntheticUniverse()
         if case .file(let path) = source {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 FileHandle.standardError.write(Data("error: cannot read input file \(path)\n".utf8))

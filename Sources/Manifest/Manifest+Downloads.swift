@@ -83,9 +83,10 @@ extension Manifest {
         }
     }
 
-    /// Marks a held unit `done` (or `empty` when `rows` is 0).
-    public func finishDownload(_ key: DownloadKey, rows: Int64, owner: Int32 = getpid()) throws(ManifestError) {
-        try settle(key, owner: owner, state: rows == 0 ? .empty : .done, rows: rows, error: nil)
+    /// Marks a held unit `done` (or `empty` when `rows` is 0). `note` (e.g. "partial ...") is kept in
+    /// the `error` column of a finished unit so later runs can tell an incomplete unit from a whole one.
+    public func finishDownload(_ key: DownloadKey, rows: Int64, note: String? = nil, owner: Int32 = getpid()) throws(ManifestError) {
+        try settle(key, owner: owner, state: rows == 0 ? .empty : .done, rows: rows, error: note)
     }
 
     /// Marks a held unit `failed` with a one-line reason; it is retried by a later claim.

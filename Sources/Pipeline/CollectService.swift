@@ -76,10 +76,10 @@ public enum CollectError: Error, CustomStringConvertible {
         case .spool(let m): m
         }
     }
-    /// True when the cause is a refusal (auth, config) rather than a service that is down.
-    public var isConfiguration: Bool {
-        if case .sinkSetup(_, let m) = self { return m.contains("auth") || m.contains("password") || m.contains("property") }
-        return true
+    /// True when a service refused to work with us at start (bad credentials, bad property, bad schema).
+    public var isServiceRefusal: Bool {
+        if case .sinkSetup = self { return true }
+        return false
     }
 }
 

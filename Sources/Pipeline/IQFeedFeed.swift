@@ -58,11 +58,15 @@ public final class IQFeedFeed: @unchecked Sendable {
     var unknown: [String] = []
     var serverConnected = true
     var acceptFailure: JournalError?
+    /// L2 connects seen by the L2 thread: a new one means a fresh snapshot follows.
+    var l2ConnectsSeen = 0
+    let depthSymbols: [Symbol]
 
     public init(options: Options, symbols: [Symbol], collector: Collector, logger: Logger) throws(CommandError) {
         self.options = options
         self.collector = collector
         self.logger = logger
+        self.depthSymbols = options.depth == .none ? [] : symbols
         var l1Options = StreamOptions(host: options.host, port: options.l1Port)
         l1Options.heartbeatTimeout = options.heartbeatTimeout
         l1Options.extraSetup = [try IQFeedCommand.setClientName(options.clientName)]
@@ -145,6 +149,17 @@ public final class IQFeedFeed: @unchecked Sendable {
 
     func handleL2(_ batch: StreamBatch<Level2Message>, _ box: EventBox) {
         box.events.removeAll(keepingCapacity: true)
+        // After every (re)connect IQFeed sends a fresh snapshot with no marker. Record a `clear` of both
+        // sides first, so anyone rebuilding books from the stored events (mdt book, replay) starts clean.
+        if let l2, l2.connectCount != l2ConnectsSeen {
+            l2ConnectsSeen = l2.connectCount
+            for s in depthSymbols {
+                for side in [Side.bid, .ask] {
+                    box.events.append(.book(BookUpdate(symbol: s, eventTime: batch.receiveTime, receiveTime: batch.receiveTime,
+                                                       action: .clear, side: side)))
+                }
+            }
+        }
         for m in batch.messages {
             switch m {
             case .book(let b): box.events.append(.book(b))

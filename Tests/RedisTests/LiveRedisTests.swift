@@ -184,7 +184,8 @@ struct OwnRedisServerTests {
             return
         }
         #expect(endpoint == "127.0.0.1:\(server.port)")
-        #expect(completed == 3 && total == 4, "\(error)")
+        // The first three replies are usually read before the kill; under load fewer may be.
+        #expect(completed <= 3 && total == 4, "\(error)")
         #expect(error.isRetriable)
 
         // While the server is down, calls fail with a typed, retriable error.

@@ -2,7 +2,8 @@
 """Run a plan of SQL statements through chdb (embedded modern ClickHouse) for mdt's tests.
 
 Usage: chdb_run.py PLAN.json
-PLAN.json is a list of steps {"sql": "...", "format": "TSV" | "RowBinary" | ..., "out": "/path" | null}.
+PLAN.json is a list of steps {"sql": "...", "format": "TSV" | "RowBinary" | ..., "out": "/path" | null,
+"params": {"name": "value"} (optional: query parameters for {name:Type} placeholders)}.
 Each step runs in one session, in order; when "out" is set the result bytes are written there.
 Exit codes: 0 ok, 1 a statement failed (named on stderr), 2 bad usage, 3 chdb is not installed.
 Install: pip install chdb-core
@@ -24,7 +25,10 @@ def main() -> int:
     sess = session.Session()
     for i, step in enumerate(plan):
         try:
-            res = sess.query(step["sql"], step.get("format") or "TSV")
+            if step.get("params"):
+                res = sess.query(step["sql"], step.get("format") or "TSV", params=step["params"])
+            else:
+                res = sess.query(step["sql"], step.get("format") or "TSV")
         except Exception as e:  # chdb raises its own error type
             first = step["sql"].strip().splitlines()[0][:120]
             print(f"step {i + 1} ({first}): {str(e).splitlines()[0]}", file=sys.stderr)
