@@ -211,7 +211,7 @@ _mdt_collect_run() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(--kafka-property)
-    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port)
+    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port)
     __mdt_offer_flags_options 0
 
     # Offer option value completions
@@ -249,6 +249,12 @@ _mdt_collect_run() {
         return
         ;;
     '--heartbeat-timeout')
+        return
+        ;;
+    '--role')
+        return
+        ;;
+    '--group')
         return
         ;;
     '--clickhouse-url')
@@ -300,7 +306,7 @@ _mdt_collect_start() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(--kafka-property)
-    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --wait-timeout)
+    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --wait-timeout)
     __mdt_offer_flags_options 0
 
     # Offer option value completions
@@ -338,6 +344,12 @@ _mdt_collect_start() {
         return
         ;;
     '--heartbeat-timeout')
+        return
+        ;;
+    '--role')
+        return
+        ;;
+    '--group')
         return
         ;;
     '--clickhouse-url')
@@ -447,17 +459,286 @@ _mdt_download() {
     repeating_options=()
     non_repeating_options=()
     __mdt_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    run|status|gaps)
+        # Offer subcommand argument completions
+        "_mdt_download_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'run status gaps' -- "${cur}"))
+        ;;
+    esac
 }
 
-_mdt_replay() {
-    repeating_flags=()
-    non_repeating_flags=(--synthetic --serve --version -h --help)
+_mdt_download_run() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --all-active --since-last --force --summary --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--input --host --ports --symbols --rate --seed --count --lookup-rate-limit --max-symbols --port-file)
+    non_repeating_options=(--config --log-level --color --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --symbols --kind --from --to --days --concurrency --lookup-rate --chunk-rows --max-attempts --retry-backoff)
+    __mdt_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--iqfeed-host')
+        return
+        ;;
+    '--l1-port')
+        return
+        ;;
+    '--lookup-port')
+        return
+        ;;
+    '--l2-port')
+        return
+        ;;
+    '--admin-port')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--kind')
+        __mdt_add_completions -W 'ticks'$'\n''bars:60'$'\n''daily'$'\n''weekly'$'\n''monthly'
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--days')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--lookup-rate')
+        return
+        ;;
+    '--chunk-rows')
+        return
+        ;;
+    '--max-attempts')
+        return
+        ;;
+    '--retry-backoff')
+        return
+        ;;
+    esac
+}
+
+_mdt_download_status() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --format --symbol --kind)
     __mdt_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--symbol')
+        return
+        ;;
+    '--kind')
+        return
+        ;;
+    esac
+}
+
+_mdt_download_gaps() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --fill --json --force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --symbols --kind --from --to --days --concurrency --lookup-rate --chunk-rows --max-attempts --retry-backoff)
+    __mdt_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--iqfeed-host')
+        return
+        ;;
+    '--l1-port')
+        return
+        ;;
+    '--lookup-port')
+        return
+        ;;
+    '--l2-port')
+        return
+        ;;
+    '--admin-port')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--kind')
+        __mdt_add_completions -W 'ticks'$'\n''bars:60'$'\n''daily'$'\n''weekly'$'\n''monthly'
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--days')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--lookup-rate')
+        return
+        ;;
+    '--chunk-rows')
+        return
+        ;;
+    '--max-attempts')
+        return
+        ;;
+    '--retry-backoff')
+        return
+        ;;
+    esac
+}
+
+_mdt_replay() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --loop --synthetic --serve --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --from --to --format --speed --start --end --lookup-symbol --input --host --ports --symbols --rate --seed --count --lookup-rate-limit --max-symbols --port-file)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--redis-url')
+        return
+        ;;
+    '--redis-password-file')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--format')
+        return
+        ;;
+    '--speed')
+        return
+        ;;
+    '--start')
+        return
+        ;;
+    '--end')
+        return
+        ;;
+    '--lookup-symbol')
+        return
+        ;;
     '--input')
         return
         ;;
@@ -492,11 +773,91 @@ _mdt_replay() {
 }
 
 _mdt_book() {
-    repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=()
-    __mdt_offer_flags_options 0
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --json --follow --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --source --by --depth --wait --offset --since --at --replay-from --duration --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --brokers --topic-prefix --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file)
+    __mdt_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--source')
+        __mdt_add_completions -W 'live'$'\n''kafka'$'\n''clickhouse'
+        return
+        ;;
+    '--by')
+        __mdt_add_completions -W 'price'$'\n''order'
+        return
+        ;;
+    '--depth')
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--offset')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--at')
+        return
+        ;;
+    '--replay-from')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--iqfeed-host')
+        return
+        ;;
+    '--l1-port')
+        return
+        ;;
+    '--lookup-port')
+        return
+        ;;
+    '--l2-port')
+        return
+        ;;
+    '--admin-port')
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    esac
 }
 
 _mdt_query() {
@@ -505,6 +866,304 @@ _mdt_query() {
     repeating_options=()
     non_repeating_options=()
     __mdt_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    run|ticks|quotes|bars|stats)
+        # Offer subcommand argument completions
+        "_mdt_query_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'run ticks quotes bars stats' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mdt_query_run() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --force --time --multi --schema --version -h --help)
+    repeating_options=(--param)
+    non_repeating_options=(--config --log-level --color --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --format --output -o --timeout --file -f --ch-format --dialect --cluster)
+    __mdt_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--file'|'-f')
+        return
+        ;;
+    '--param')
+        return
+        ;;
+    '--ch-format')
+        return
+        ;;
+    '--dialect')
+        __mdt_add_completions -W 'modern'$'\n''legacy'
+        return
+        ;;
+    '--cluster')
+        return
+        ;;
+    esac
+}
+
+_mdt_query_ticks() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --force --time --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --format --output -o --timeout --since --from --to -n --limit)
+    __mdt_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '-n'|'--limit')
+        return
+        ;;
+    esac
+}
+
+_mdt_query_quotes() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --force --time --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --format --output -o --timeout --since --from --to -n --limit)
+    __mdt_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '-n'|'--limit')
+        return
+        ;;
+    esac
+}
+
+_mdt_query_bars() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --force --time --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --format --output -o --timeout --since --from --to -n --limit --interval --chart)
+    __mdt_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '-n'|'--limit')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    '--chart')
+        return
+        ;;
+    esac
+}
+
+_mdt_query_stats() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --force --time --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --format --output -o --timeout)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
 }
 
 _mdt_topics() {
@@ -513,6 +1172,306 @@ _mdt_topics() {
     repeating_options=()
     non_repeating_options=()
     __mdt_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|describe|create|delete|reset|lag|tail)
+        # Offer subcommand argument completions
+        "_mdt_topics_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list describe create delete reset lag tail' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mdt_topics_list() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --json --all --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --brokers --topic-prefix --format --timeout)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_mdt_topics_describe() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --json --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --brokers --topic-prefix --format --timeout)
+    __mdt_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_mdt_topics_create() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --brokers --topic-prefix --format --timeout --partitions --replication)
+    __mdt_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--partitions')
+        return
+        ;;
+    '--replication')
+        return
+        ;;
+    esac
+}
+
+_mdt_topics_delete() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q -y --yes --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --brokers --topic-prefix --timeout)
+    __mdt_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_mdt_topics_reset() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --execute --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --brokers --topic-prefix --timeout)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_mdt_topics_lag() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-header --json --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --brokers --topic-prefix --format --timeout --group -g --topic -t)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--format')
+        __mdt_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'$'\n''ndjson'$'\n''vertical'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--group'|'-g')
+        return
+        ;;
+    '--topic'|'-t')
+        return
+        ;;
+    esac
+}
+
+_mdt_topics_tail() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --follow -f --raw --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --brokers --topic-prefix --timeout -n --from-time --key --partition)
+    __mdt_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-n')
+        return
+        ;;
+    '--from-time')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--partition')
+        return
+        ;;
+    esac
 }
 
 _mdt_health() {
