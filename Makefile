@@ -3,7 +3,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all build test demo services-up services-down services-status lint install clean help
+.PHONY: all build test demo services-up services-down services-status lint install uninstall docs clean help
 
 all: build
 
@@ -14,7 +14,8 @@ help:
 	@echo "make services-up     start ClickHouse, Redis, Kafka mock (scripts/services.sh up)"
 	@echo "make services-down   stop them"
 	@echo "make lint            shellcheck the scripts"
-	@echo "make install         release build, install mdt into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
+	@echo "make install         install mdt, man pages, completions under \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX); BIN=path/to/mdt)"
+	@echo "make docs            regenerate completions/, man/, init.sql from the binary (scripts/generate-docs.sh)"
 
 build:
 	$(SWIFT) build
@@ -38,11 +39,36 @@ demo:
 lint:
 	shellcheck scripts/*.sh .ci/run
 
-# TODO: install the man pages and shell completions once they are generated.
+# Installs the binary, the man pages and the shell completions under $(DESTDIR)$(PREFIX).
+# BIN is the mdt to install: an existing build is used as it is (no rebuild); without one, a
+# release build is made first. `make install PREFIX=$$HOME/.local BIN=.build/debug/mdt` also works.
+BIN ?= $(firstword $(wildcard .build/release/mdt .build/debug/mdt))
+MANDIR ?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
 install:
-	$(SWIFT) build -c release --product mdt
-	install -d "$(DESTDIR)$(PREFIX)/bin"
-	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/mdt" "$(DESTDIR)$(PREFIX)/bin/mdt"
+	@bin="$(BIN)"; \
+	if [ -z "$$bin" ]; then \
+		$(SWIFT) build -c release --product mdt && bin="$$($(SWIFT) build -c release --show-bin-path)/mdt"; \
+	fi; \
+	test -x "$$bin" || { echo "make install: $$bin is not an executable mdt" >&2; exit 1; }; \
+	echo "installing $$bin into $(DESTDIR)$(PREFIX)"; \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(MANDIR)" "$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)" "$(DESTDIR)$(FISHCOMPDIR)"; \
+	install -m 0755 "$$bin" "$(DESTDIR)$(PREFIX)/bin/mdt"
+	install -m 0644 man/*.1 "$(DESTDIR)$(MANDIR)/"
+	install -m 0644 completions/mdt.bash "$(DESTDIR)$(BASHCOMPDIR)/mdt"
+	install -m 0644 completions/_mdt "$(DESTDIR)$(ZSHCOMPDIR)/_mdt"
+	install -m 0644 completions/mdt.fish "$(DESTDIR)$(FISHCOMPDIR)/mdt.fish"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/mdt" "$(DESTDIR)$(MANDIR)"/mdt.1 "$(DESTDIR)$(MANDIR)"/mdt-*.1 \
+		"$(DESTDIR)$(BASHCOMPDIR)/mdt" "$(DESTDIR)$(ZSHCOMPDIR)/_mdt" "$(DESTDIR)$(FISHCOMPDIR)/mdt.fish"
+
+# Regenerates completions/, man/ and infrastructure/clickhouse/init.sql from the built binary.
+docs:
+	scripts/generate-docs.sh
 
 clean:
 	$(SWIFT) package clean

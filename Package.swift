@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "MDTTestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "MarketData", "IQFeed", "IQFeedServer", "Kafka", "Redis", "ClickHouse", "Manifest", "MDTTestSupport"]),
         .testTarget(name: "MDTCommandsTests", dependencies: ["MDTCommands", "MDTTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MDTTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["MarketData", "MDTTestSupport"]),
     ]
 )
 

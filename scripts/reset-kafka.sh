@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Deletes and recreates mdt's standard Kafka topics. Prints the plan only, unless --execute.
+# A thin wrapper over `mdt topics reset`.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF_USAGE'
+Usage: scripts/reset-kafka.sh [--execute] [MDT_TOPICS_RESET_OPTIONS...]
+
+Without --execute (the default) this is a dry run: it prints which topics would be deleted and
+recreated, and changes nothing. With --execute every message in those topics is LOST.
+Other options pass through to `mdt topics reset` (--brokers, --topic-prefix, --timeout, ...).
+Examples:
+  scripts/reset-kafka.sh                       # show the plan
+  scripts/reset-kafka.sh --execute             # do it
+
+The mdt binary is $MDT_BIN, else `mdt` on PATH, else <repo>/.build/{debug,release}/mdt.
+Exit status: mdt's (0 ok, 64 usage, 69 no broker reachable or admin request unanswered).
+EOF_USAGE
+}
+
+find_mdt() {
+    local repo
+    repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    if [[ -n ${MDT_BIN:-} ]]; then
+        [[ -x $MDT_BIN ]] || { echo "reset-kafka.sh: MDT_BIN=$MDT_BIN is not executable" >&2; exit 69; }
+        echo "$MDT_BIN"
+    elif command -v mdt >/dev/null 2>&1; then
+        command -v mdt
+    elif [[ -x $repo/.build/debug/mdt ]]; then
+        echo "$repo/.build/debug/mdt"
+    elif [[ -x $repo/.build/release/mdt ]]; then
+        echo "$repo/.build/release/mdt"
+    else
+        echo "reset-kafka.sh: mdt not found: set MDT_BIN, put mdt on PATH, or run 'swift build'" >&2
+        exit 69
+    fi
+}
+
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
+mdt=$(find_mdt)
+exec "$mdt" topics reset "$@"
