@@ -1572,6 +1572,502 @@ _mdt_bench() {
     repeating_options=()
     non_repeating_options=()
     __mdt_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    parse|book|encode|kafka|clickhouse|redis|pipeline|all)
+        # Offer subcommand argument completions
+        "_mdt_bench_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'parse book encode kafka clickhouse redis pipeline all' -- "${cur}"))
+        ;;
+    esac
+}
+
+_mdt_bench_parse() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_book() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_encode() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_kafka() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database --brokers --topic-prefix)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_clickhouse() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_redis() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database --redis-url --redis-password-file)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    '--redis-url')
+        return
+        ;;
+    '--redis-password-file')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_pipeline() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--redis-url')
+        return
+        ;;
+    '--redis-password-file')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_all() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=(--kafka-property)
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
+        return
+        ;;
+    '--brokers')
+        return
+        ;;
+    '--kafka-property')
+        return
+        ;;
+    '--topic-prefix')
+        return
+        ;;
+    '--redis-url')
+        return
+        ;;
+    '--redis-password-file')
+        return
+        ;;
+    esac
 }
 
 _mdt_config() {
