@@ -87,10 +87,11 @@ struct BookTestDatabase {
                                   symbols: Self.symbols.map { Symbol(unchecked: $0) }, collector: collector, logger: logger)
         collector.start()
         feed.start()
-        // Every increment the server sent on 9200 reached the recorder (snapshot rows are not counted by the server).
+        // Every increment the server sent on 9200 reached the recorder (the server counts neither snapshot
+        // rows nor the clears mdt records before each snapshot).
         let arrived = bookPoll(timeout: 30) {
             server.isFinished
-                && UInt64(recorder.books.filter { $0.action != .levelSummary && $0.action != .orderSummary }.count)
+                && UInt64(recorder.books.filter { $0.action != .levelSummary && $0.action != .orderSummary && $0.action != .clear }.count)
                     == server.counters(.level2).dataLines
         }
         feed.stop()
