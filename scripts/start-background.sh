@@ -18,24 +18,9 @@ Exit status: mdt's (0 started, 1 failed to start, 64 usage, 69 a service unavail
 EOF_USAGE
 }
 
-find_mdt() {
-    local repo
-    repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-    if [[ -n ${MDT_BIN:-} ]]; then
-        [[ -x $MDT_BIN ]] || { echo "start-background.sh: MDT_BIN=$MDT_BIN is not executable" >&2; exit 69; }
-        echo "$MDT_BIN"
-    elif command -v mdt >/dev/null 2>&1; then
-        command -v mdt
-    elif [[ -x $repo/.build/debug/mdt ]]; then
-        echo "$repo/.build/debug/mdt"
-    elif [[ -x $repo/.build/release/mdt ]]; then
-        echo "$repo/.build/release/mdt"
-    else
-        echo "start-background.sh: mdt not found: set MDT_BIN, put mdt on PATH, or run 'swift build'" >&2
-        exit 69
-    fi
-}
+# shellcheck source=lib/find-mdt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/find-mdt.sh"
 
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
-mdt=$(find_mdt)
+mdt=$(find_mdt start-background.sh)
 exec "$mdt" collect start "$@"
