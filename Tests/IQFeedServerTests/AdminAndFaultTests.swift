@@ -103,7 +103,11 @@ import Testing
         let lines = try fixture("level1_Q") + fixture("level2_mbo")
         let s = try makeServer { $0.source = .recordedLines(lines); $0.messagesPerSecond = nil }
         defer { s.stop() }
-        let l1 = try client(s, .level1), l2 = try client(s, .level2)
+        // Each port has its own accept thread: wait until l1 is registered before l2 connects, or the
+        // market could start for l2 alone and send the L1 lines to nobody.
+        let l1 = try client(s, .level1)
+        #expect(eventually { s.clientCount(.level1) == 1 })
+        let l2 = try client(s, .level2)
         l1.send("S,TIMESTAMPSOFF"); l2.send("S,TIMESTAMPSOFF")
         #expect(eventually { s.isFinished })
         let got1 = l1.drain(for: 0.4).filter { !$0.hasPrefix("S,") && !$0.hasPrefix("T,") }
