@@ -94,6 +94,8 @@ public struct Level1Parser: Sendable {
     public private(set) var fieldSet: [Level1Field] = Level1Field.defaultSet
     /// False when the fieldset lacks Message Contents: then any line with Bid/Ask yields a `Quote`.
     @usableFromInline var hasContentsField = true
+    /// True while `fieldSet` is the default set: `Q`/`P` lines try the straight-line parse first.
+    @usableFromInline var isDefaultFieldSet = true
     public var counters = ParseCounters()
     @usableFromInline var clock = EasternClock()
     @usableFromInline var date: (Int, Int, Int)
@@ -112,6 +114,7 @@ public struct Level1Parser: Sendable {
         let set = names.map(Level1Field.init(wireName:))
         fieldSet = set.isEmpty ? Level1Field.defaultSet : set
         hasContentsField = fieldSet.contains(.messageContents)
+        isDefaultFieldSet = fieldSet == Level1Field.defaultSet
     }
 
     /// The Eastern date L1 times are placed on.
@@ -120,11 +123,13 @@ public struct Level1Parser: Sendable {
     /// Parses one line (without terminator). Counts it as parsed or failed.
     @inlinable
     public mutating func parse(_ line: UnsafeRawBufferPointer, receiveTime: Nanos) throws(IQFeedParseError) -> Level1Message {
+        // Counted before parsing and taken back on failure, so the (large) result goes straight to the
+        // caller instead of through a local copy.
+        counters.parsed &+= 1
         do {
-            let m = try parseUncounted(line, receiveTime: receiveTime)
-            counters.parsed &+= 1
-            return m
+            return try parseUncounted(line, receiveTime: receiveTime)
         } catch {
+            counters.parsed &-= 1
             counters.failed &+= 1
             throw error
         }
@@ -137,8 +142,10 @@ public struct Level1Parser: Sendable {
         let second: UInt8 = line.count > 1 ? line[1] : UInt8(ascii: ",")
         if second != UInt8(ascii: ",") { return try unknown(line) }
         switch t {
-        case UInt8(ascii: "Q"): return .update(try parseUpdate(line, summary: false, receiveTime: receiveTime))
-        case UInt8(ascii: "P"): return .update(try parseUpdate(line, summary: true, receiveTime: receiveTime))
+        case UInt8(ascii: "Q"):
+            return try parseQP(line, summary: false, receiveTime: receiveTime)
+        case UInt8(ascii: "P"):
+            return try parseQP(line, summary: true, receiveTime: receiveTime)
         case UInt8(ascii: "T"): return .timestamp(try parseTimestamp(line))
         case UInt8(ascii: "F"): return .fundamental(try parseFundamental(line))
         case UInt8(ascii: "R"): return .regional(try parseRegional(line))

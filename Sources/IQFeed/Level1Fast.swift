@@ -1,0 +1,271 @@
+import MarketData
+
+// The straight-line parse of a `Q`/`P` line in the default 16-field set (the fieldset IQConnect
+// announces after `S,SET PROTOCOL`, and what almost every collector uses).
+//
+// Each field is parsed in the same pass that finds its end (no separate comma scan, no
+// intermediate optionals per field), and anything out of the ordinary - a missing field, a price
+// with more than 9 decimals, a time that is not `HH:MM:SS.ffffff`-shaped and valid, a bad byte -
+// makes the fast path give up (return nil). The generic, fieldset-driven `parseUpdate` then parses
+// the line again and produces the value or the exact error it always did. So the fast path only
+// has to be right on the lines it accepts, and `Level1FastPathTests` checks that it is identical
+// to the generic path on every fixture line and on synthetic lines.
+
+/// A cursor over one line for the fast path. `e` excludes a single trailing comma, as `FieldCursor`.
+@usableFromInline
+struct L1FastCursor {
+    @usableFromInline let p: UnsafePointer<UInt8>
+    @usableFromInline let e: Int
+    @usableFromInline var i: Int
+    @usableFromInline var exhausted: Bool
+
+    @inline(__always)
+    init(_ p: UnsafePointer<UInt8>, end: Int, start: Int) {
+        self.p = p; self.e = end; self.i = start; self.exhausted = false
+    }
+
+    /// Ends the current field at `j` (the first byte not taken by the field's parser): true when
+    /// that is the end of the line or a comma, false when the field holds a byte the parser rejected.
+    @inline(__always)
+    mutating func finish(_ j: Int) -> Bool {
+        if j >= e { exhausted = true; i = e; return true }
+        if p[j] == 44 { i = j + 1; return true }
+        return false
+    }
+
+    /// `Symbol(bytes:)` rules: 1...64 bytes of printable ASCII without space (comma ends the field).
+    @inline(__always)
+    mutating func symbol() -> Symbol? {
+        if exhausted { return nil }
+        let s = i
+        var j = i
+        while j < e {
+            let b = p[j]
+            if b == 44 { break }
+            if b &- 0x21 > 0x5D { return nil }  // outside 0x21...0x7E
+            j += 1
+        }
+        let n = j - s
+        if n == 0 || n > Symbol.maxLength { return nil }
+        _ = finish(j)
+        return Symbol(unchecked: String(decoding: UnsafeRawBufferPointer(start: p + s, count: n), as: UTF8.self))
+    }
+
+    /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). false: give up.
+    @inline(__always)
+    mutating func price(_ out: inout Price?) -> Bool {
+        if exhausted { return false }
+        let s = i
+        var j = i
+        var neg = false
+        if j < e && p[j] == 45 { neg = true; j += 1 }
+        var v: Int64 = 0
+        let ds = j
+        while j < e {
+            let d = p[j] &- 48
+            if d > 9 { break }
+            v = v &* 10 &+ Int64(d)
+            j += 1
+        }
+        var digits = j - ds
+        var frac = 0
+        if j < e && p[j] == 46 {
+            j += 1
+            let fs = j
+            while j < e {
+                let d = p[j] &- 48
+                if d > 9 { break }
+                v = v &* 10 &+ Int64(d)
+                j += 1
+            }
+            frac = j - fs
+            digits += frac
+        }
+        let n = j - s
+        if !finish(j) { return false }
+        if n == 0 { out = nil; return true }
+        if digits == 0 || digits > 18 || frac > 9 || n > 19 { return false }
+        let (raw, o) = v.multipliedReportingOverflow(by: L1FastCursor.scale(frac))
+        if o { return false }
+        out = Price(raw: neg ? -raw : raw)
+        return true
+    }
+
+    /// 10^(9 - frac) for frac in 0...9.
+    @inline(__always)
+    static func scale(_ frac: Int) -> Int64 {
+        switch frac {
+        case 0: 1_000_000_000
+        case 1: 100_000_000
+        case 2: 10_000_000
+        case 3: 1_000_000
+        case 4: 100_000
+        case 5: 10_000
+        case 6: 1_000
+        case 7: 100
+        case 8: 10
+        default: 1
+        }
+    }
+
+    /// An unsigned integer of at most 19 digits (cannot overflow); nil `out` for an empty field.
+    @inline(__always)
+    mutating func uint(_ out: inout UInt64?) -> Bool {
+        if exhausted { return false }
+        let s = i
+        var j = i
+        var v: UInt64 = 0
+        while j < e {
+            let d = p[j] &- 48
+            if d > 9 { break }
+            v = v &* 10 &+ UInt64(d)
+            j += 1
+        }
+        let n = j - s
+        if n > 19 || !finish(j) { return false }
+        out = n == 0 ? nil : v
+        return true
+    }
+
+    /// `FieldCursor.size`: 32 bits, saturating.
+    @inline(__always)
+    mutating func size(_ out: inout UInt32?) -> Bool {
+        var v: UInt64?
+        if !uint(&v) { return false }
+        if let v { out = v > UInt64(UInt32.max) ? UInt32.max : UInt32(truncatingIfNeeded: v) } else { out = nil }
+        return true
+    }
+
+    @inline(__always)
+    static func two(_ a: UInt8, _ b: UInt8) -> Int? {
+        let x = a &- 48, y = b &- 48
+        if x > 9 || y > 9 { return nil }
+        return Int(x) &* 10 &+ Int(y)
+    }
+
+    /// `FieldCursor.timeOfDay`: `HH:MM:SS.ffffff` (the feed's shape) straight; other shapes through
+    /// `Scan.timeOfDay`. nil `out` for empty or no-value; false for an invalid time.
+    @inline(__always)
+    mutating func time(_ out: inout (Int, Int64)?) -> Bool {
+        if exhausted { return false }
+        let s = i
+        if s + 15 <= e && (s + 15 == e || p[s + 15] == 44) && p[s + 2] == 58 && p[s + 5] == 58 && p[s + 8] == 46,
+           let hh = L1FastCursor.two(p[s], p[s + 1]), let mm = L1FastCursor.two(p[s + 3], p[s + 4]),
+           let ss = L1FastCursor.two(p[s + 6], p[s + 7]), let f1 = L1FastCursor.two(p[s + 9], p[s + 10]),
+           let f2 = L1FastCursor.two(p[s + 11], p[s + 12]), let f3 = L1FastCursor.two(p[s + 13], p[s + 14]),
+           hh < 24, mm <= 59, ss <= 59 {
+            out = (hh &* 3600 &+ mm &* 60 &+ ss, Int64((f1 &* 10_000 &+ f2 &* 100 &+ f3) &* 1000))
+            _ = finish(s + 15)
+            return true
+        }
+        var j = s
+        while j < e && p[j] != 44 { j += 1 }
+        let f = UnsafeRawBufferPointer(start: p + s, count: j - s)
+        _ = finish(j)
+        if f.isEmpty { out = nil; return true }
+        switch Scan.timeOfDay(f) {
+        case .value(let a, let b): out = (a, b); return true
+        case .noValue: out = nil; return true
+        case .invalid: return false
+        }
+    }
+
+    /// `MessageContents.parse` up to the comma (never fails on a present field).
+    @inline(__always)
+    mutating func contents(_ out: inout MessageContents, _ letter: inout UInt8) -> Bool {
+        if exhausted { return false }
+        var j = i
+        var m: UInt16 = 0
+        var l: UInt8 = 0
+        while j < e {
+            let b = p[j]
+            switch b {
+            case 44: break
+            case UInt8(ascii: "C"): m |= 1; l = b
+            case UInt8(ascii: "E"): m |= 2; l = b
+            case UInt8(ascii: "O"): m |= 4; l = b
+            case UInt8(ascii: "b"): m |= 8
+            case UInt8(ascii: "a"): m |= 16
+            case UInt8(ascii: "o"): m |= 32
+            case UInt8(ascii: "h"): m |= 64
+            case UInt8(ascii: "l"): m |= 128
+            case UInt8(ascii: "c"): m |= 256
+            case UInt8(ascii: "s"): m |= 512
+            case UInt8(ascii: "v"): m |= 1024
+            default: break
+            }
+            if b == 44 { break }
+            j += 1
+        }
+        _ = finish(j)
+        out = MessageContents(rawValue: m)
+        letter = l
+        return true
+    }
+
+    /// `Scan.conditions` up to the comma; false on a non-hex byte.
+    @inline(__always)
+    mutating func conditions(_ out: inout UInt32) -> Bool {
+        if exhausted { return false }
+        var j = i
+        var v: UInt32 = 0
+        var n = 0
+        while j < e {
+            let b = p[j]
+            let d: UInt8
+            if b &- 48 <= 9 { d = b &- 48 } else if b &- 65 <= 5 { d = b &- 55 } else if b &- 97 <= 5 { d = b &- 87 } else { break }
+            if n < 8 { v = v << 4 | UInt32(d) }
+            n += 1
+            j += 1
+        }
+        if !finish(j) { return false }
+        out = v
+        return true
+    }
+}
+
+extension Level1Parser {
+    /// A `Q`/`P` line: the straight-line parse when the fieldset is the default one and the line is
+    /// ordinary, else the generic `parseUpdate` (which also produces every error). The result is
+    /// built in the return slot (no intermediate optional), which matters for a ~300-byte value.
+    @usableFromInline
+    mutating func parseQP(_ line: UnsafeRawBufferPointer, summary: Bool, receiveTime: Nanos) throws(IQFeedParseError) -> Level1Message {
+        fast: if isDefaultFieldSet, let b = line.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            var e = line.count
+            if b[e - 1] == 44 { e -= 1 }
+            // The type field is one byte and a comma follows (checked by the caller); a line `Q,` has no symbol.
+            if e <= 1 { break fast }
+            var c = L1FastCursor(b, end: e, start: 2)
+            guard let sym = c.symbol() else { break fast }
+            var mrt: Price?, mrtSize: UInt32?, mrtTime: (Int, Int64)?, mrtMC: UInt64?, totalVolume: UInt64?
+            var bid: Price?, bidSize: UInt32?, ask: Price?, askSize: UInt32?
+            var open: Price?, high: Price?, low: Price?, close: Price?
+            var contents = MessageContents(), letter: UInt8 = 0, cond: UInt32 = 0
+            guard c.price(&mrt), c.size(&mrtSize), c.time(&mrtTime), c.uint(&mrtMC), c.uint(&totalVolume),
+                  c.price(&bid), c.size(&bidSize), c.price(&ask), c.size(&askSize),
+                  c.price(&open), c.price(&high), c.price(&low), c.price(&close),
+                  c.contents(&contents, &letter), c.conditions(&cond) else { break fast }
+            // As parseUpdate with: no Most Recent Trade Date, no Bid/Ask Time, Message Contents present.
+            var tradeTime: Nanos?
+            if let (s, n) = mrtTime { tradeTime = timeOnTradingDate(s, n) }
+            let hasTrade = letter != 0 && mrt != nil
+            let hasQuote = contents.rawValue & (MessageContents.bid.rawValue | MessageContents.ask.rawValue) != 0
+            let qt = hasTrade ? tradeTime : nil
+            return .update(Level1Update(
+                isSummary: summary, symbol: sym, contents: contents,
+                trade: hasTrade
+                    ? Trade(symbol: sym, eventTime: tradeTime ?? receiveTime, receiveTime: receiveTime, price: mrt ?? .zero,
+                            size: mrtSize ?? 0, totalVolume: totalVolume ?? 0, bid: bid ?? .zero, ask: ask ?? .zero,
+                            tickID: 0, basis: letter, marketCenter: UInt16(truncatingIfNeeded: mrtMC ?? 0),
+                            conditions: cond, aggressor: 0)
+                    : nil,
+                quote: hasQuote
+                    ? Quote(symbol: sym, eventTime: qt ?? receiveTime, receiveTime: receiveTime, bid: bid ?? .zero,
+                            bidSize: bidSize ?? 0, ask: ask ?? .zero, askSize: askSize ?? 0, last: mrt ?? .zero,
+                            totalVolume: totalVolume ?? 0)
+                    : nil,
+                open: open, high: high, low: low, close: close, totalVolume: totalVolume))
+        }
+        return .update(try parseUpdate(line, summary: summary, receiveTime: receiveTime))
+    }
+}
