@@ -91,6 +91,7 @@ public struct FieldCursor {
     /// A price; nil when empty.
     @inlinable
     public mutating func price(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> Price? {
+        if let v = fastPrice() { return v }
         let f = try field(name())
         if let v = Scan.fastPrice(f) { return v }
         do { return try Price.parse(f) } catch { throw self.error(name(), .badPrice(error)) }
@@ -99,6 +100,7 @@ public struct FieldCursor {
     /// An unsigned integer; nil when empty.
     @inlinable
     public mutating func uint(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> UInt64? {
+        if let v = fastUInt() { return v }
         let f = try field(name())
         if f.isEmpty { return nil }
         guard let v = Scan.uint64(f) else { throw self.error(name(), .notAnInteger) }
@@ -115,6 +117,7 @@ public struct FieldCursor {
     /// `HH:MM:SS[.ffffff]` as (secondOfDay, nanos); nil when empty or the no-value sentinel (hour >= 24).
     @inlinable
     public mutating func timeOfDay(_ name: @autoclosure () -> String) throws(IQFeedParseError) -> (Int, Int64)? {
+        if pos &+ 16 <= line.count, !exhausted, let b = base, let t = Scan.time15(b, pos) { take(pos &+ 15); return t }
         let f = try field(name())
         if f.isEmpty { return nil }
         switch Scan.timeOfDay(f) {
@@ -122,6 +125,56 @@ public struct FieldCursor {
         case .noValue: return nil
         case .invalid: throw self.error(name(), .badTime)
         }
+    }
+
+    // Fused fast paths: the field is parsed in the pass that finds its end. Each takes only the
+    // common shapes and returns nil otherwise, leaving the cursor untouched, so the reader above
+    // then goes the general way (same value, same error).
+
+    /// Moves past a field that ends at `j` (a comma or the end), as `next()` would.
+    @inlinable
+    mutating func take(_ j: Int) {
+        if j >= end { exhausted = true; pos = end } else { pos = j &+ 1 }
+        index &+= 1
+    }
+
+    /// True when the field starting at `pos` ends at `j`: the end of the line or a comma.
+    @inlinable
+    func endsAt(_ b: UnsafePointer<UInt8>, _ j: Int) -> Bool { j >= end || b[j] == 44 }
+
+    /// An unsigned price `d{0,7}[.d{0,7}]` with 16 readable bytes; `.some(nil)` for an empty field.
+    @inlinable
+    mutating func fastPrice() -> Price?? {
+        guard pos &+ 16 <= line.count, !exhausted, let b = base else { return nil }
+        let s = pos
+        let (il, iv) = Scan.digits8(b, s)
+        if il == 8 { return nil }
+        var j = s &+ il
+        var raw = Int64(iv) &* 1_000_000_000
+        var digits = il
+        if j < end && b[j] == 46 {
+            let (fl, fv) = Scan.digits8(b, j &+ 1)
+            if fl == 8 { return nil }
+            raw &+= Int64(fv) &* Scan.scale(fl)
+            digits &+= fl
+            j &+= 1 &+ fl
+        }
+        guard endsAt(b, j) else { return nil }
+        if j == s { take(j); return .some(nil) }
+        if digits == 0 { return nil }
+        take(j)
+        return .some(Price(raw: raw))
+    }
+
+    /// An unsigned integer of at most 7 digits with 8 readable bytes; `.some(nil)` for an empty field.
+    @inlinable
+    mutating func fastUInt() -> UInt64?? {
+        guard pos &+ 8 <= line.count, !exhausted, let b = base else { return nil }
+        let (l, v) = Scan.digits8(b, pos)
+        let j = pos &+ l
+        guard l < 8, endsAt(b, j) else { return nil }
+        take(j)
+        return .some(l == 0 ? nil : v)
     }
 }
 
@@ -175,6 +228,60 @@ public enum Scan {
         let (raw, o) = v.multipliedReportingOverflow(by: scale)
         if o { return nil }
         return Price(raw: neg ? -raw : raw)
+    }
+
+    /// The leading ASCII digits of the 8 bytes at `p + at` (all 8 must be readable): how many
+    /// (0...8) and their value (for 8, the value of all 8). One load and three multiplies (SWAR).
+    @inlinable
+    static func digits8(_ p: UnsafePointer<UInt8>, _ at: Int) -> (count: Int, value: UInt64) {
+        let x = UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian ^ 0x3030_3030_3030_3030
+        // A byte is a digit iff x (byte ^ 0x30) <= 9: then neither x nor x + 0x76 has the top bit.
+        // A carry out of a non-digit byte only reaches later bytes, so the first flagged byte is exact.
+        let nonDigit = ((x &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080
+        let count = nonDigit.trailingZeroBitCount &>> 3
+        if count == 0 { return (0, 0) }
+        // The digits to the top bytes (first digit most significant), then combine pairs.
+        var v = x &<< UInt64(64 &- 8 &* count)
+        v = (v &* 10 &+ (v &>> 8)) & 0x00FF_00FF_00FF_00FF
+        v = (v &* 100 &+ (v &>> 16)) & 0x0000_FFFF_0000_FFFF
+        v = (v &* 10_000 &+ (v &>> 32)) & 0xFFFF_FFFF
+        return (count, v)
+    }
+
+    /// 10^(9 - frac) for frac in 0...9 (the Price units of one step of the last fraction digit).
+    @inlinable
+    static func scale(_ frac: Int) -> Int64 {
+        switch frac {
+        case 0: 1_000_000_000
+        case 1: 100_000_000
+        case 2: 10_000_000
+        case 3: 1_000_000
+        case 4: 100_000
+        case 5: 10_000
+        case 6: 1_000
+        case 7: 100
+        case 8: 10
+        default: 1
+        }
+    }
+
+    /// `HH:MM:SS.ffffff` (exactly 15 bytes, then a comma or the line's end) at `p + at`, with 16 bytes
+    /// readable, as `timeOfDay` would give it; nil for any other shape or an out-of-range value (then
+    /// `timeOfDay` decides, including no-value hours and second 60).
+    @inlinable
+    static func time15(_ p: UnsafePointer<UInt8>, _ at: Int) -> (Int, Int64)? {
+        let a = UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian
+        // Bytes 2 and 5 are ':'; the other six are digits.
+        guard a & 0x0000_FF00_00FF_0000 == 0x0000_3A00_003A_0000 else { return nil }
+        let x = a ^ 0x3030_3030_3030_3030
+        guard ((x &+ 0x7676_7676_7676_7676) | x) & 0x8080_0080_8000_8080 == 0 else { return nil }
+        let hh = Int(x & 0xFF) &* 10 &+ Int((x &>> 8) & 0xFF)
+        let mm = Int((x &>> 24) & 0xFF) &* 10 &+ Int((x &>> 32) & 0xFF)
+        let ss = Int((x &>> 48) & 0xFF) &* 10 &+ Int((x &>> 56) & 0xFF)
+        guard p[at &+ 8] == 46, hh < 24, mm <= 59, ss <= 59 else { return nil }
+        let (fl, fv) = digits8(p, at &+ 9)
+        guard fl == 6, p[at &+ 15] == 44 else { return nil }
+        return (hh &* 3600 &+ mm &* 60 &+ ss, Int64(fv) &* 1000)
     }
 
     @inlinable

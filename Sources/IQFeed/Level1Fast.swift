@@ -16,12 +16,14 @@ import MarketData
 struct L1FastCursor {
     @usableFromInline let p: UnsafePointer<UInt8>
     @usableFromInline let e: Int
+    /// The line's byte count: loads of 8 bytes are fine up to here (the trailing comma included).
+    @usableFromInline let n: Int
     @usableFromInline var i: Int
     @usableFromInline var exhausted: Bool
 
     @inline(__always)
-    init(_ p: UnsafePointer<UInt8>, end: Int, start: Int) {
-        self.p = p; self.e = end; self.i = start; self.exhausted = false
+    init(_ p: UnsafePointer<UInt8>, end: Int, count: Int, start: Int) {
+        self.p = p; self.e = end; self.n = count; self.i = start; self.exhausted = false
     }
 
     /// Ends the current field at `j` (the first byte not taken by the field's parser): true when
@@ -56,6 +58,34 @@ struct L1FastCursor {
     mutating func price(_ out: inout Price?) -> Bool {
         if exhausted { return false }
         let s = i
+        // Unsigned, at most 7 integer and 7 fraction digits, 16 readable bytes: two SWAR loads.
+        // (A digit run cannot pass `e`: only a comma can follow it in the line.)
+        if s &+ 16 <= n && p[s] != 45 {
+            let (il, iv) = Scan.digits8(p, s)
+            if il < 8 {
+                var j = s &+ il
+                var raw = Int64(iv) &* 1_000_000_000
+                var digits = il
+                var simple = true
+                if j < e && p[j] == 46 {
+                    let (fl, fv) = Scan.digits8(p, j &+ 1)
+                    if fl < 8 {
+                        raw &+= Int64(fv) &* Scan.scale(fl)
+                        digits &+= fl
+                        j &+= 1 &+ fl
+                    } else {
+                        simple = false
+                    }
+                }
+                if simple {
+                    if !finish(j) { return false }
+                    if j == s { out = nil; return true }
+                    if digits == 0 { return false }
+                    out = Price(raw: raw)
+                    return true
+                }
+            }
+        }
         var j = i
         var neg = false
         if j < e && p[j] == 45 { neg = true; j += 1 }
@@ -85,27 +115,10 @@ struct L1FastCursor {
         if !finish(j) { return false }
         if n == 0 { out = nil; return true }
         if digits == 0 || digits > 18 || frac > 9 || n > 19 { return false }
-        let (raw, o) = v.multipliedReportingOverflow(by: L1FastCursor.scale(frac))
+        let (raw, o) = v.multipliedReportingOverflow(by: Scan.scale(frac))
         if o { return false }
         out = Price(raw: neg ? -raw : raw)
         return true
-    }
-
-    /// 10^(9 - frac) for frac in 0...9.
-    @inline(__always)
-    static func scale(_ frac: Int) -> Int64 {
-        switch frac {
-        case 0: 1_000_000_000
-        case 1: 100_000_000
-        case 2: 10_000_000
-        case 3: 1_000_000
-        case 4: 100_000
-        case 5: 10_000
-        case 6: 1_000
-        case 7: 100
-        case 8: 10
-        default: 1
-        }
     }
 
     /// An unsigned integer of at most 19 digits (cannot overflow); nil `out` for an empty field.
@@ -113,6 +126,14 @@ struct L1FastCursor {
     mutating func uint(_ out: inout UInt64?) -> Bool {
         if exhausted { return false }
         let s = i
+        if s &+ 8 <= n {
+            let (l, v) = Scan.digits8(p, s)
+            if l < 8 {
+                if !finish(s &+ l) { return false }
+                out = l == 0 ? nil : v
+                return true
+            }
+        }
         var j = i
         var v: UInt64 = 0
         while j < e {
@@ -136,26 +157,15 @@ struct L1FastCursor {
         return true
     }
 
-    @inline(__always)
-    static func two(_ a: UInt8, _ b: UInt8) -> Int? {
-        let x = a &- 48, y = b &- 48
-        if x > 9 || y > 9 { return nil }
-        return Int(x) &* 10 &+ Int(y)
-    }
-
     /// `FieldCursor.timeOfDay`: `HH:MM:SS.ffffff` (the feed's shape) straight; other shapes through
     /// `Scan.timeOfDay`. nil `out` for empty or no-value; false for an invalid time.
     @inline(__always)
     mutating func time(_ out: inout (Int, Int64)?) -> Bool {
         if exhausted { return false }
         let s = i
-        if s + 15 <= e && (s + 15 == e || p[s + 15] == 44) && p[s + 2] == 58 && p[s + 5] == 58 && p[s + 8] == 46,
-           let hh = L1FastCursor.two(p[s], p[s + 1]), let mm = L1FastCursor.two(p[s + 3], p[s + 4]),
-           let ss = L1FastCursor.two(p[s + 6], p[s + 7]), let f1 = L1FastCursor.two(p[s + 9], p[s + 10]),
-           let f2 = L1FastCursor.two(p[s + 11], p[s + 12]), let f3 = L1FastCursor.two(p[s + 13], p[s + 14]),
-           hh < 24, mm <= 59, ss <= 59 {
-            out = (hh &* 3600 &+ mm &* 60 &+ ss, Int64((f1 &* 10_000 &+ f2 &* 100 &+ f3) &* 1000))
-            _ = finish(s + 15)
+        if s &+ 16 <= n, let t = Scan.time15(p, s) {
+            out = t
+            _ = finish(s &+ 15)
             return true
         }
         var j = s
@@ -235,7 +245,7 @@ extension Level1Parser {
             if b[e - 1] == 44 { e -= 1 }
             // The type field is one byte and a comma follows (checked by the caller); a line `Q,` has no symbol.
             if e <= 1 { break fast }
-            var c = L1FastCursor(b, end: e, start: 2)
+            var c = L1FastCursor(b, end: e, count: line.count, start: 2)
             guard let sym = c.symbol() else { break fast }
             var mrt: Price?, mrtSize: UInt32?, mrtTime: (Int, Int64)?, mrtMC: UInt64?, totalVolume: UInt64?
             var bid: Price?, bidSize: UInt32?, ask: Price?, askSize: UInt32?

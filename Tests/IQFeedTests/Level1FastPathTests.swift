@@ -1,0 +1,161 @@
+import Testing
+@testable import IQFeed
+import MarketData
+
+/// The straight-line default-fieldset `Q`/`P` parse (`parseQP`) must give exactly what the generic
+/// fieldset-driven `parseUpdate` gives: the same value, or the same error (message type, field, index,
+/// reason, excerpt).
+@Suite struct Level1FastPathTests {
+    enum Outcome: Equatable {
+        case value(Level1Message)
+        case failure(IQFeedParseError)
+    }
+
+    /// (fast, generic) for one line, on two parsers in the same state.
+    static func both(_ line: [UInt8], _ fast: inout Level1Parser, _ generic: inout Level1Parser, receiveTime: Nanos = 42) -> (Outcome, Outcome) {
+        line.withUnsafeBytes { b in
+            let f: Outcome
+            do throws(IQFeedParseError) { f = .value(try fast.parse(b, receiveTime: receiveTime)) } catch { f = .failure(error) }
+            let g: Outcome
+            do throws(IQFeedParseError) {
+                guard b.count > 1, b[1] == UInt8(ascii: ",") else { g = .value(try generic.parseUncounted(b, receiveTime: receiveTime)); return (f, g) }
+                switch b[0] {
+                case UInt8(ascii: "Q"): g = .value(.update(try generic.parseUpdate(b, summary: false, receiveTime: receiveTime)))
+                case UInt8(ascii: "P"): g = .value(.update(try generic.parseUpdate(b, summary: true, receiveTime: receiveTime)))
+                default: g = .value(try generic.parseUncounted(b, receiveTime: receiveTime))
+                }
+            } catch { g = .failure(error) }
+            return (f, g)
+        }
+    }
+
+    static func parsers(_ t: String = "T,20210630 13:44:36") throws -> (Level1Parser, Level1Parser) {
+        var a = Level1Parser(), b = Level1Parser()
+        _ = try a.parse(t)
+        _ = try b.parse(t)
+        #expect(a.isDefaultFieldSet && b.isDefaultFieldSet)
+        return (a, b)
+    }
+
+    @Test func fixtureLinesMatchGenericPath() throws {
+        var (fast, generic) = try Self.parsers()
+        var compared = 0, values = 0
+        for file in ["level1_Q", "level1_P"] {
+            for l in try Fixture.lines(file) {
+                let (f, g) = Self.both(Array(l.utf8), &fast, &generic)
+                #expect(f == g, "\(l)")
+                compared += 1
+                if case .value = f { values += 1 }
+            }
+        }
+        #expect(compared == 12 && values == 9)
+        // Every other L1 fixture line goes through parse unchanged (the fast path is only Q/P).
+        for file in ["level1_C", "level1_F", "level1_N", "level1_R", "level1_T"] {
+            for l in try Fixture.lines(file) {
+                let (f, g) = Self.both(Array(l.utf8), &fast, &generic)
+                #expect(f == g, "\(l)")
+            }
+        }
+    }
+
+    @Test func benchSampleLinesTakeTheFastPathAndMatch() throws {
+        var (fast, generic) = try Self.parsers("T,20261123 10:00:00")
+        for l in ParseBench.sampleLevel1 {
+            let (f, g) = Self.both(Array(l.utf8), &fast, &generic, receiveTime: 7)
+            #expect(f == g, "\(l)")
+            guard case .value(.update(let u)) = f else { Issue.record("not an update: \(l)"); continue }
+            #expect(u.trade != nil || u.quote != nil)
+        }
+    }
+
+    /// Hand-written edge cases around every shortcut the fast path takes.
+    @Test func edgeCasesMatchGenericPath() throws {
+        let base = "Q,SPY,427.8550,300,13:29:35.963557,19,22748386,427.8500,500,427.8600,1200,427.2100,428.3800,427.1800,427.7000,C,01,"
+        var lines: [String] = [base, String(base.dropLast()), base + ",", base + "extra,fields", "Q,", "Q", "P,", "Q,,", "Q,SPY",
+                               "Q,SPY,,,,,,,,,,,,,,,,", "Q,SPY,,,,,,,,,,,,,,,", "Q,SPY,,,,,,,,,,,,,,", "P,SPY,,,,,,,,,,,,,,,,"]
+        let prices = ["", "0", "5", "5.", ".5", ".", "-", "-1.25", "+1.25", "1.2.3", "1e5", " 1", "1 ", "12345678", "1234567.1234567",
+                      "12345678.5", "1.123456789", "1.1234567890", "1.12345678", "99999999999999999", "999999999999999999",
+                      "9999999999.5", "00000000000000000001", "0.000000001", "1,5", "１"]
+        let sizes = ["", "0", "7", "12345678", "123456789", "4294967295", "4294967296", "99999999999999999999",
+                     "999999999999999999999", "-1", "1.0", "x", " 5"]
+        let times = ["", "13:29:35.963557", "13:29:35", "132935", "13:29:35.9", "13:29:35.123456789", "13:29:35.1234567890",
+                     "99:99:99", "99:99:99.139000", "24:00:00.000000", "23:59:60.000000", "23:60:00.000000", "12:61:00",
+                     "1:29:35.963557", "13:29:35.96355x", "13:29:35,963557", "13:29", "aa:bb:cc.dddddd", "13:29:35.", "13-29-35.963557"]
+        let contents = ["", "C", "E", "O", "b", "a", "ba", "Cba", "Obv", "Cbaohlcv", "xyz", "CE", "v"]
+        let conds = ["", "01", "8717", "873D17", "abcdef12", "0123456789ABCDEF", "g1", "1-", "01 "]
+        let symbols = ["SPY", "@ESZ26", "", " SPY", "SP Y", "SPY\u{7F}", "A", String(repeating: "X", count: 64),
+                       String(repeating: "X", count: 65), "é", "QQQ2612R400000", "BRK.B"]
+        func line(_ f: [String]) -> String { "Q," + f.joined(separator: ",") + "," }
+        let fields = base.split(separator: ",", omittingEmptySubsequences: false).dropFirst().dropLast().map(String.init)
+        #expect(fields.count == 16)
+        for (i, kind) in [(1, prices), (2, sizes), (3, times), (4, sizes), (5, sizes), (6, prices), (7, sizes), (8, prices),
+                          (9, sizes), (10, prices), (11, prices), (12, prices), (13, prices), (14, contents), (15, conds), (0, symbols)] {
+            for v in kind {
+                var f = fields
+                f[i] = v
+                lines.append(line(f))
+                lines.append(String(line(f).dropLast()))  // field at the very end of the line, no trailing comma
+                lines.append(line(Array(f.prefix(i + 1))))  // line ends right after this field
+            }
+        }
+        var (fast, generic) = try Self.parsers()
+        var values = 0, errors = 0
+        for l in lines {
+            let (f, g) = Self.both(Array(l.utf8), &fast, &generic)
+            #expect(f == g, "\(l)")
+            if case .value = f { values += 1 } else { errors += 1 }
+        }
+        #expect(values > 100 && errors > 100)
+        // Counters: one count per line, failures where the generic path fails.
+        #expect(fast.counters.parsed + fast.counters.failed == UInt64(lines.count + 1))
+        #expect(fast.counters.failed == UInt64(errors))
+    }
+
+    /// Seeded mutations of default-fieldset lines (digits, separators, signs, dots, truncation).
+    @Test func mutatedLinesMatchGenericPath() throws {
+        var corpus = try Fixture.lines("level1_Q").map { Array($0.utf8) }
+        corpus += try Fixture.lines("level1_P").map { Array($0.utf8) }
+        corpus += ParseBench.sampleLevel1.map { Array($0.utf8) }
+        let alphabet = Array("0123456789.,-+:: Cbav9\u{7F}".utf8) + [0, 0xFF]
+        var rng = SplitMix(seed: 0x5EED_0F_FA57)
+        var (fast, generic) = try Self.parsers()
+        var mismatches = 0, values = 0
+        var buf: [UInt8] = []
+        for _ in 0..<6000 {
+            buf = corpus[Int(rng.next() % UInt64(corpus.count))]
+            for _ in 0...Int(rng.next() % 3) {
+                let pos = Int(rng.next() % UInt64(buf.count))
+                let b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                switch rng.next() % 5 {
+                case 0: buf[pos] = b
+                case 1: buf.insert(b, at: pos)
+                case 2 where buf.count > 2: buf.remove(at: pos)
+                case 3: buf.removeSubrange(max(pos, 2)..<buf.count)
+                default: buf.insert(contentsOf: Array("0000000000".utf8.prefix(Int(rng.next() % 10) + 1)), at: pos)
+                }
+                if buf.isEmpty { buf = [UInt8(ascii: "Q")] }
+            }
+            let (f, g) = Self.both(buf, &fast, &generic, receiveTime: Nanos(rng.next() % 1000))
+            if f != g {
+                mismatches += 1
+                if mismatches <= 5 { Issue.record("fast != generic for \(String(decoding: buf, as: UTF8.self)): \(f) vs \(g)") }
+            }
+            if case .value(.update) = f { values += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(values > 500)
+    }
+
+    @Test func otherFieldsetsUseTheGenericPath() throws {
+        var p = Level1Parser()
+        _ = try p.parse("S,CURRENT UPDATE FIELDNAMES,Symbol,Bid,Ask")
+        #expect(!p.isDefaultFieldSet)
+        guard case .update(let u) = try p.parse("Q,AAPL,134.62,134.65,") else { Issue.record("update"); return }
+        #expect(u.quote?.bid == px("134.62") && u.trade == nil)
+        _ = try p.parse("S,CURRENT UPDATE FIELDNAMES," + Level1Field.defaultSet.map(\.wireName).joined(separator: ","))
+        #expect(p.isDefaultFieldSet)
+        // The default set plus one more field is not the default set.
+        _ = try p.parse("S,CURRENT UPDATE FIELDNAMES," + (Level1Field.defaultSet + [.tickID]).map(\.wireName).joined(separator: ","))
+        #expect(!p.isDefaultFieldSet)
+    }
+}
