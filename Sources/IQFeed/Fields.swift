@@ -132,18 +132,18 @@ public struct FieldCursor {
     // then goes the general way (same value, same error).
 
     /// Moves past a field that ends at `j` (a comma or the end), as `next()` would.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func take(_ j: Int) {
         if j >= end { exhausted = true; pos = end } else { pos = j &+ 1 }
         index &+= 1
     }
 
     /// True when the field starting at `pos` ends at `j`: the end of the line or a comma.
-    @inlinable
+    @inlinable @inline(__always)
     func endsAt(_ b: UnsafePointer<UInt8>, _ j: Int) -> Bool { j >= end || b[j] == 44 }
 
     /// An unsigned price `d{0,7}[.d{0,7}]` with 16 readable bytes; `.some(nil)` for an empty field.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func fastPrice() -> Price?? {
         guard pos &+ 16 <= line.count, !exhausted, let b = base else { return nil }
         let s = pos
@@ -167,7 +167,7 @@ public struct FieldCursor {
     }
 
     /// An unsigned integer of at most 7 digits with 8 readable bytes; `.some(nil)` for an empty field.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func fastUInt() -> UInt64?? {
         guard pos &+ 8 <= line.count, !exhausted, let b = base else { return nil }
         let (l, v) = Scan.digits8(b, pos)
@@ -232,7 +232,7 @@ public enum Scan {
 
     /// The leading ASCII digits of the 8 bytes at `p + at` (all 8 must be readable): how many
     /// (0...8) and their value (for 8, the value of all 8). One load and three multiplies (SWAR).
-    @inlinable
+    @inlinable @inline(__always)
     static func digits8(_ p: UnsafePointer<UInt8>, _ at: Int) -> (count: Int, value: UInt64) {
         let x = UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian ^ 0x3030_3030_3030_3030
         // A byte is a digit iff x (byte ^ 0x30) <= 9: then neither x nor x + 0x76 has the top bit.
@@ -249,7 +249,7 @@ public enum Scan {
     }
 
     /// 10^(9 - frac) for frac in 0...9 (the Price units of one step of the last fraction digit).
-    @inlinable
+    @inlinable @inline(__always)
     static func scale(_ frac: Int) -> Int64 {
         switch frac {
         case 0: 1_000_000_000
@@ -268,7 +268,7 @@ public enum Scan {
     /// `HH:MM:SS.ffffff` (exactly 15 bytes, then a comma or the line's end) at `p + at`, with 16 bytes
     /// readable, as `timeOfDay` would give it; nil for any other shape or an out-of-range value (then
     /// `timeOfDay` decides, including no-value hours and second 60).
-    @inlinable
+    @inlinable @inline(__always)
     static func time15(_ p: UnsafePointer<UInt8>, _ at: Int) -> (Int, Int64)? {
         let a = UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian
         // Bytes 2 and 5 are ':'; the other six are digits.
