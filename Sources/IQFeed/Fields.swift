@@ -40,6 +40,15 @@ public struct FieldCursor {
         guard let b = base else { exhausted = true; index += 1; return UnsafeRawBufferPointer(start: nil, count: 0) }
         let start = pos
         var i = pos
+        // Eight bytes at a time while they are readable (a comma found at `end` is the trailing one).
+        let n = line.count
+        while i &+ 8 <= n {
+            let x = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self).littleEndian ^ 0x2C2C_2C2C_2C2C_2C2C
+            let z = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+            if z != 0 { i &+= z.trailingZeroBitCount &>> 3; break }
+            i &+= 8
+        }
+        if i > end { i = end }
         while i < end && b[i] != 44 { i += 1 }
         if i >= end { exhausted = true; pos = end } else { pos = i + 1 }
         index += 1
@@ -166,13 +175,21 @@ public struct FieldCursor {
         return .some(Price(raw: raw))
     }
 
-    /// An unsigned integer of at most 7 digits with 8 readable bytes; `.some(nil)` for an empty field.
+    /// An unsigned integer of at most 15 digits with 8 (16 past 7 digits) readable bytes; `.some(nil)` for an empty field.
     @inlinable @inline(__always)
     mutating func fastUInt() -> UInt64?? {
         guard pos &+ 8 <= line.count, !exhausted, let b = base else { return nil }
-        let (l, v) = Scan.digits8(b, pos)
+        var (l, v) = Scan.digits8(b, pos)
+        if l == 8 {
+            // 8 to 15 digits: a second load.
+            guard pos &+ 16 <= line.count else { return nil }
+            let (l2, v2) = Scan.digits8(b, pos &+ 8)
+            guard l2 < 8 else { return nil }
+            v = v &* UInt64(Scan.scale(9 &- l2)) &+ v2
+            l &+= l2
+        }
         let j = pos &+ l
-        guard l < 8, endsAt(b, j) else { return nil }
+        guard endsAt(b, j) else { return nil }
         take(j)
         return .some(l == 0 ? nil : v)
     }
@@ -353,6 +370,19 @@ public enum Scan {
     /// `YYYY-MM-DD` at the start of `f`.
     @inlinable
     public static func isoDate(_ f: UnsafeRawBufferPointer) -> (Int, Int, Int)? {
+        if f.count >= 10, let b = f.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            // `YYYY-MM-` in one load: dashes at 4 and 7, digits elsewhere; then `DD`.
+            let a = UnsafeRawPointer(b).loadUnaligned(as: UInt64.self).littleEndian
+            let x = a ^ 0x3030_3030_3030_3030
+            let d0 = b[8] &- 48, d1 = b[9] &- 48
+            if a & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000,
+               ((x &+ 0x7676_7676_7676_7676) | x) & 0x0080_8000_8080_8080 == 0, d0 <= 9, d1 <= 9 {
+                let y = Int(x & 0xFF) &* 1000 &+ Int((x &>> 8) & 0xFF) &* 100 &+ Int((x &>> 16) & 0xFF) &* 10 &+ Int((x &>> 24) & 0xFF)
+                let m = Int((x &>> 40) & 0xFF) &* 10 &+ Int((x &>> 48) & 0xFF)
+                let d = Int(d0) &* 10 &+ Int(d1)
+                return validDate(y, m, d) ? (y, m, d) : nil
+            }
+        }
         guard f.count >= 10, f[4] == UInt8(ascii: "-"), f[7] == UInt8(ascii: "-"),
               let y = digits(f, 0, 4), let m = digits(f, 5, 2), let d = digits(f, 8, 2),
               validDate(y, m, d) else { return nil }
@@ -379,8 +409,8 @@ public enum Scan {
     @inlinable
     static func validDate(_ y: Int, _ m: Int, _ d: Int) -> Bool {
         guard y >= 1900, y <= 2200, m >= 1, m <= 12, d >= 1 else { return false }
-        let dim = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return d <= dim[m - 1] && !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        let dim = m == 2 ? 29 : (m == 4 || m == 6 || m == 9 || m == 11) ? 30 : 31
+        return d <= dim && !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
     }
 
     /// Trade conditions: hex pairs (`8717`) packed big-endian into a UInt32 (first 4 pairs kept).
@@ -433,11 +463,20 @@ public enum Scan {
 /// Converts Eastern dates and times from the feed to UTC nanoseconds, caching the day's offset.
 public struct EasternClock: Sendable {
     public var cache = EasternDayCache()
+    /// A second day (lines of two dates interleave around midnight and in captures), with the keys
+    /// of both, so alternating dates do not recompute the day's offset on every line.
+    @usableFromInline var other = EasternDayCache()
+    @usableFromInline var key = Int.min
+    @usableFromInline var otherKey = Int.min
     public init() {}
 
     @inlinable
     public mutating func utc(_ date: (Int, Int, Int), _ sod: Int, _ nanos: Int64) -> Nanos {
-        cache.utcNanos(year: date.0, month: date.1, day: date.2, secondOfDay: sod, nanos: nanos)
+        let k = (date.0 &* 16 &+ date.1) &* 32 &+ date.2
+        if k != key {
+            if k == otherKey { swap(&cache, &other); swap(&key, &otherKey) } else { other = cache; otherKey = key; key = k }
+        }
+        return cache.utcNanos(year: date.0, month: date.1, day: date.2, secondOfDay: sod, nanos: nanos)
     }
 
     /// `YYYY-MM-DD HH:MM:SS[.ffffff]` (history and derivative timestamps) or bare `YYYY-MM-DD`
