@@ -155,6 +155,7 @@ enum CollectSetup {
             clickhouseFlushSeconds: Double(s.collect.flushMs) / 1000, clickhouseBatchRows: s.collect.batchSize,
             redisURL: s.redis.url, redisPassword: s.redis.password?.value,
             spoolDirectory: spool, spoolLimitBytes: s.collect.spoolLimitMB << 20,
+            redisPublish: RedisPublishMode(rawValue: s.redis.publish) ?? .latest,
             statusPath: statusPath(home: s.home, name: o.name), heartbeatTimeout: o.heartbeatTimeout)
     }
 

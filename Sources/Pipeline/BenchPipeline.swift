@@ -10,11 +10,14 @@ import Redis
 /// has delivered everything received. Figures:
 /// - `feed_msgs_per_s`: events received per second while the feed ran;
 /// - `delivered_msgs_per_s`: events received / (first event -> last sink caught up): the sustained rate with 0 lost;
-/// - feed->Redis latency: a second Redis connection polls `HMGET l1:SYM seq quote_ts trade_ts` for a sample of
-///   symbols in a tight pipelined loop; when `seq` changes, latency = wall now - the event time the server wrote
-///   (its wall clock, microsecond precision). A change is seen up to one poll round late, so the figures are an
-///   upper bound by about `poll_round_us`;
-/// - CPU (getrusage, cores used = CPU s / wall s) and RSS (VmRSS now, VmHWM peak) of the whole process,
+/// - feed->Redis latency: a second Redis connection polls `HMGET l1:SYM trade_ts` for a sample of symbols in a
+///   tight pipelined loop; when `trade_ts` changes, a new trade reached Redis, and latency = wall now - that
+///   trade's time as the server wrote it in the line (its wall clock when it generated the trade, microsecond
+///   precision). Only trades are used: a quote line in the default fieldset carries no time of its own (its
+///   event time is mdt's receive time, which would hide the feed->mdt leg). A change is seen up to one poll
+///   round late, so the figures are an upper bound by about `poll_round_us`;
+/// - CPU (getrusage, cores used = CPU s / wall s; CPU µs per message received, which is what a loaded machine
+///   changes least) and RSS (VmRSS now, VmHWM peak) of the whole process,
 ///   which includes the synthetic server.
 public struct PipelineBenchOptions: Sendable {
     public var seconds: Double
@@ -60,7 +63,7 @@ public enum PipelineBench {
         service.start()
         // Latency sampler (only with a Redis sink).
         let sampler = config.sinks.contains(.redis)
-            ? LatencySampler(url: config.redisURL, password: config.redisPassword, symbols: Array(symbols.prefix(64))) : nil
+            ? LatencySampler(url: config.redisURL, password: config.redisPassword, symbols: Array(symbols.prefix(32))) : nil
         sampler?.start()
         guard poll(timeout: 15, { service.collector.status.received > 0 }) else {
             sampler?.stop()
@@ -102,6 +105,7 @@ public enum PipelineBench {
             BenchFigure("feed_msgs_per_s", Double(r1 &- r0) / feedSeconds, "msg/s"),
             BenchFigure("delivered_msgs_per_s", Double(minDelivered) / max(totalSeconds, feedSeconds), "msg/s"),
             BenchFigure("cpu_cores_used", max(cpu / wall, 0.001), "cores"),
+            BenchFigure("cpu_us_per_msg", received > 0 ? cpu * 1e6 / Double(received) : 0, "us"),
             BenchFigure("rss_mb", Double(mem.rss) / 1_048_576, "MB"),
             BenchFigure("peak_rss_mb", Double(BenchClock.memory().peak) / 1_048_576, "MB"),
         ]
@@ -111,7 +115,7 @@ public enum PipelineBench {
             let l = sampler.result()
             figures += l.latency.figures("feed_to_redis", unit: "us", scale: 0.001)
             if l.rounds > 0 { figures.append(BenchFigure("poll_round_us", l.roundNanos / Double(l.rounds) / 1000, "us")) }
-            notes.append("feed->Redis: \(l.latency.count) samples from polling l1:SYM of \(min(64, symbols.count)) symbols")
+            notes.append("feed->Redis: \(l.latency.count) samples from polling trade_ts of l1:SYM for \(min(32, symbols.count)) symbols")
         }
         notes.append("no warm-up run for the pipeline (each run starts a fresh server, collector and spool)")
         if !drained { notes.append("NOT drained within \(Int(o.drainTimeout)) s: sinks behind") }
@@ -161,7 +165,7 @@ final class LatencySampler: @unchecked Sendable {
 
     func loop() {
         guard let client = try? RedisClient(url: url, password: password) else { return }
-        var lastSeq = [Int64](repeating: -1, count: symbols.count)
+        var lastTrade = [Int64](repeating: -1, count: symbols.count)
         var pipeline = RedisPipeline(expectedCommands: symbols.count, expectedBytes: 4096)
         var local = Result()
         while true {
@@ -169,8 +173,7 @@ final class LatencySampler: @unchecked Sendable {
             if stop { break }
             pipeline.reset()
             for s in symbols {
-                pipeline.begin(); pipeline.arg("HMGET"); pipeline.arg("l1:" + s.text)
-                pipeline.arg("seq"); pipeline.arg("quote_ts"); pipeline.arg("trade_ts")
+                pipeline.begin(); pipeline.arg("HMGET"); pipeline.arg("l1:" + s.text); pipeline.arg("trade_ts")
             }
             let t0 = BenchClock.nanos()
             guard let r = try? client.execute(pipeline, collectReplies: true) else { Thread.sleep(forTimeInterval: 0.01); continue }
@@ -178,12 +181,9 @@ final class LatencySampler: @unchecked Sendable {
             local.rounds += 1
             local.roundNanos += Double(BenchClock.nanos() &- t0)
             for (i, v) in r.replies.enumerated() where i < symbols.count {
-                guard let a = v.array, a.count == 3, let seq = a[0].integer else { continue }
-                if lastSeq[i] >= 0 && seq != lastSeq[i] {
-                    let ts = max(a[1].integer ?? 0, a[2].integer ?? 0)
-                    if ts > 0 && now > ts { local.latency.record(UInt64(now - ts)) }
-                }
-                lastSeq[i] = seq
+                guard let a = v.array, a.count == 1, let ts = a[0].integer else { continue }
+                if lastTrade[i] >= 0 && ts != lastTrade[i] && ts > 0 && now > ts { local.latency.record(UInt64(now - ts)) }
+                lastTrade[i] = ts
             }
             if local.rounds & 63 == 0 { lock.lock(); res = local; lock.unlock() }
         }

@@ -30,6 +30,8 @@ public struct CollectConfig: Sendable {
     public var clickhouseBatchRows: Int
     public var redisURL: String
     public var redisPassword: String?
+    /// What the Redis sink publishes on `md.{SYM}`.
+    public var redisPublish: RedisPublishMode = .latest
     public var spoolDirectory: String
     public var spoolLimitBytes: Int
     /// Where the collector writes its status JSON every second (for `mdt collect status`).
@@ -41,14 +43,14 @@ public struct CollectConfig: Sendable {
                 topicPrefix: String = "", clickhouseURL: String, clickhouseUser: String, clickhousePassword: String,
                 clickhouseDatabase: String, clickhouseFlushSeconds: Double = 1, clickhouseBatchRows: Int = 200_000,
                 redisURL: String, redisPassword: String? = nil, spoolDirectory: String, spoolLimitBytes: Int = 1 << 30,
-                statusPath: String? = nil, heartbeatTimeout: Double = 5) {
+                redisPublish: RedisPublishMode = .latest, statusPath: String? = nil, heartbeatTimeout: Double = 5) {
         self.name = name; self.symbols = symbols; self.sinks = sinks; self.depth = depth
         self.iqfeedHost = iqfeedHost; self.l1Port = l1Port; self.l2Port = l2Port
         self.kafkaBrokers = kafkaBrokers; self.kafkaProperties = kafkaProperties; self.topicPrefix = topicPrefix
         self.clickhouseURL = clickhouseURL; self.clickhouseUser = clickhouseUser; self.clickhousePassword = clickhousePassword
         self.clickhouseDatabase = clickhouseDatabase; self.clickhouseFlushSeconds = clickhouseFlushSeconds
         self.clickhouseBatchRows = clickhouseBatchRows
-        self.redisURL = redisURL; self.redisPassword = redisPassword
+        self.redisURL = redisURL; self.redisPassword = redisPassword; self.redisPublish = redisPublish
         self.spoolDirectory = spoolDirectory; self.spoolLimitBytes = spoolLimitBytes
         self.statusPath = statusPath; self.heartbeatTimeout = heartbeatTimeout
     }
@@ -156,7 +158,7 @@ public final class CollectService: @unchecked Sendable {
                 if case .authenticationFailed = error { throw CollectError.sinkSetup(.redis, "\(error)") }
                 logger.warning("Redis is not reachable now; events wait in the spool until it is: \(error)")
             }
-            return RedisSink(client: client)
+            return RedisSink(client: client, publish: c.redisPublish)
         }
     }
 

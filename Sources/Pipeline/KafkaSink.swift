@@ -43,15 +43,16 @@ public final class KafkaSink: EventSink {
     let producer: KafkaProducer
     let topics: KafkaTopics
     let source: String
+    let sourceBytes: [UInt8]
     let flushTimeout: Double
     var value: [UInt8] = []
-    var key: [UInt8] = []
 
     public init(producer: KafkaProducer, topics: KafkaTopics = KafkaTopics(), source: String = "mdt",
                 flushTimeout: Double = 60, maxEvents: Int = 50_000, name: String = "kafka") {
         self.producer = producer
         self.topics = topics
         self.source = source
+        self.sourceBytes = Array(source.utf8)
         self.flushTimeout = flushTimeout
         self.maxEventsPerDelivery = maxEvents
         self.name = name
@@ -61,18 +62,27 @@ public final class KafkaSink: EventSink {
     public func deliver(_ batches: [[MarketEvent]]) throws {
         _ = producer.takeFailed()
         let failedBefore = producer.stats.failed
-        let sourceHeader = KafkaHeader("source", source)
+        let handles = try topicHandles()
         for batch in batches {
             for e in batch {
                 value.removeAll(keepingCapacity: true)
                 JSONEventEncoder.append(e, to: &value)
-                key.removeAll(keepingCapacity: true)
-                key.append(contentsOf: e.symbol.text.utf8)
                 let (recv, seq) = Self.receiveAndSeq(e)
-                let headers = [sourceHeader, KafkaHeader("receive_ns", String(recv)), KafkaHeader("seq", String(seq))]
-                try value.withUnsafeBytes { v in
-                    try key.withUnsafeBytes { k in
-                        try producer.produce(topic: topics.topic(for: e), key: k, value: v, headers: headers)
+                let topic: KafkaTopicHandle
+                switch e {
+                case .trade: topic = handles.trades
+                case .quote: topic = handles.quotes
+                case .book: topic = handles.book
+                case .bar: topic = handles.bars
+                }
+                var symbol = e.symbol.text
+                try symbol.withUTF8 { k in
+                    try value.withUnsafeBytes { v in
+                        try producer.produce(topic, key: UnsafeRawBufferPointer(k), value: v, headerCount: 3) { h in
+                            sourceBytes.withUnsafeBytes { h.add("source", $0) }
+                            h.add("receive_ns", decimal: recv)
+                            h.add("seq", decimal: seq)
+                        }
                     }
                 }
             }
@@ -83,6 +93,17 @@ public final class KafkaSink: EventSink {
         if !failed.isEmpty || producer.stats.failed != failedBefore {
             throw KafkaSinkError.deliveryFailed(count: max(failed.count, 1), reason: failed.first?.error ?? "delivery failed")
         }
+    }
+
+    struct Handles { let trades, quotes, book, bars: KafkaTopicHandle }
+    var handles: Handles?
+
+    func topicHandles() throws -> Handles {
+        if let handles { return handles }
+        let h = Handles(trades: try producer.topic(topics.trades), quotes: try producer.topic(topics.quotes),
+                        book: try producer.topic(topics.book), bars: try producer.topic(topics.bars))
+        handles = h
+        return h
     }
 
     public func close() { try? producer.close(timeout: 5) }

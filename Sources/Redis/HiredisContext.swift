@@ -69,6 +69,14 @@ final class HiredisContext {
         redisAppendCommandArgv(context, Int32(argc), argv, lengths) == REDIS_OK
     }
 
+    /// Queues bytes already in wire form (one or more whole commands). Nothing is sent yet.
+    func append(formatted bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            redisAppendFormattedCommand(context, $0, bytes.count) == REDIS_OK
+        }
+    }
+
     /// Sends anything queued and reads the next reply. `nil` when the connection failed.
     /// `body` sees the raw reply, which is freed afterwards.
     func nextReply<T>(_ body: (UnsafePointer<redisReply>) -> T) -> T? {
