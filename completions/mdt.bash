@@ -211,7 +211,7 @@ _mdt_collect_run() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(--kafka-property)
-    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port)
+    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --encoding --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port)
     __mdt_offer_flags_options 0
 
     # Offer option value completions
@@ -237,6 +237,9 @@ _mdt_collect_run() {
         return
         ;;
     '--depth')
+        return
+        ;;
+    '--encoding')
         return
         ;;
     '--shard')
@@ -306,7 +309,7 @@ _mdt_collect_start() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(--kafka-property)
-    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --wait-timeout)
+    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --encoding --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --wait-timeout)
     __mdt_offer_flags_options 0
 
     # Offer option value completions
@@ -332,6 +335,9 @@ _mdt_collect_start() {
         return
         ;;
     '--depth')
+        return
+        ;;
+    '--encoding')
         return
         ;;
     '--shard')

@@ -13,7 +13,8 @@ import MarketData
 /// Files (mode 0600) under `directory`: `NNNNNNNNNNNNNNNNNNNN.seg` (named by the first batch sequence
 /// they hold) and `<sink>.cursor` (8-byte little-endian batch sequence).
 /// Record: u32 payload length, u64 batch sequence, u32 event count, u64 first event seq, payload
-/// (events in `EventCodec` form).
+/// (events in `EventCodec` form, then, only when the feed kept them, the raw lines: per event a u32
+/// length and the line's bytes).
 public final class Journal: @unchecked Sendable {
     public struct Options: Sendable {
         public var segmentBytes: Int
@@ -31,7 +32,7 @@ public final class Journal: @unchecked Sendable {
     let condition = NSCondition()
     // Guarded by `condition`:
     var index: [UInt64: Location] = [:]
-    var recent: [UInt64: [MarketEvent]] = [:]
+    var recent: [UInt64: JournalBatch] = [:]
     var segments: [(first: UInt64, size: Int)] = []
     var cursors: [String: UInt64] = [:]
     var cursorFDs: [String: Int32] = [:]
@@ -71,7 +72,8 @@ public final class Journal: @unchecked Sendable {
     /// Stamps each event with the next collector sequence number, appends the batch and returns its
     /// batch sequence. Blocks while the journal is over its size limit (`waited` tells the caller).
     @discardableResult
-    public func append(_ events: inout [MarketEvent], waited: UnsafeMutablePointer<Bool>? = nil) throws(JournalError) -> UInt64 {
+    public func append(_ events: inout [MarketEvent], lines: RawLines? = nil,
+                       waited: UnsafeMutablePointer<Bool>? = nil) throws(JournalError) -> UInt64 {
         condition.lock()
         defer { condition.unlock() }
         while totalBytes >= options.limitBytes && !closed {
@@ -94,6 +96,8 @@ public final class Journal: @unchecked Sendable {
         encodeBuffer.removeAll(keepingCapacity: true)
         encodeBuffer.append(contentsOf: [UInt8](repeating: 0, count: 24))
         for e in events { EventCodec.encode(e, into: &encodeBuffer) }
+        let keptLines = lines.flatMap { $0.count == events.count ? $0 : nil }
+        keptLines?.encode(into: &encodeBuffer)
         let payload = encodeBuffer.count - 24
         encodeBuffer.withUnsafeMutableBytes { p in
             p.storeBytes(of: UInt32(payload).littleEndian, toByteOffset: 0, as: UInt32.self)
@@ -109,7 +113,7 @@ public final class Journal: @unchecked Sendable {
         segments[segments.count - 1].size += encodeBuffer.count
         totalBytes += encodeBuffer.count
         index[seq] = Location(segment: segments[segments.count - 1].first, offset: offset, length: encodeBuffer.count, events: events.count)
-        recent[seq] = events
+        recent[seq] = JournalBatch(events: events, lines: keptLines)
         if recent.count > options.memoryBatches { recent[seq - UInt64(options.memoryBatches)] = nil }
         lastSeq = seq
         condition.broadcast()
@@ -154,8 +158,13 @@ public final class Journal: @unchecked Sendable {
 
     /// Batch `seq`, from memory when recent, else read back from disk.
     public func batch(_ seq: UInt64) throws(JournalError) -> [MarketEvent]? {
+        try batchWithLines(seq)?.events
+    }
+
+    /// Batch `seq` with its raw lines (if the feed kept them).
+    public func batchWithLines(_ seq: UInt64) throws(JournalError) -> JournalBatch? {
         condition.lock()
-        if let events = recent[seq] { condition.unlock(); return events }
+        if let b = recent[seq] { condition.unlock(); return b }
         guard let loc = index[seq] else { condition.unlock(); return nil }
         condition.unlock()
         return try readBatch(loc, seq: seq)
@@ -257,7 +266,7 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    func readBatch(_ loc: Location, seq: UInt64) throws(JournalError) -> [MarketEvent] {
+    func readBatch(_ loc: Location, seq: UInt64) throws(JournalError) -> JournalBatch {
         let path = segmentPath(loc.segment)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .io(path: path, errno: errno) }
@@ -267,6 +276,7 @@ public final class Journal: @unchecked Sendable {
         if n != loc.length { throw .corrupt(path: path, offset: loc.offset, reason: "short read") }
         var events: [MarketEvent] = []
         events.reserveCapacity(loc.events)
+        var lines: RawLines?
         let result: JournalError? = buf.withUnsafeBytes { p in
             var off = 24
             for _ in 0..<loc.events {
@@ -274,10 +284,16 @@ public final class Journal: @unchecked Sendable {
                     return .corrupt(path: path, offset: loc.offset + off, reason: error.description)
                 }
             }
+            if off < p.count {
+                guard let l = RawLines.decode(p, offset: off, count: loc.events) else {
+                    return .corrupt(path: path, offset: loc.offset + off, reason: "bad raw line section")
+                }
+                lines = l
+            }
             return nil
         }
         if let result { throw result }
-        return events
+        return JournalBatch(events: events, lines: lines)
     }
 
     static func makeDirectory(_ path: String) throws(JournalError) {

@@ -32,7 +32,17 @@ public struct KafkaTopics: Sendable, Equatable {
     }
 }
 
-/// Produces one JSON message per event, keyed by symbol (so per-symbol order holds within a partition),
+/// What a Kafka message's value holds.
+public enum KafkaEncoding: String, Sendable, CaseIterable {
+    /// The event as JSON (`JSONEventEncoder`): what the loader role and ClickHouse's Kafka engine read.
+    case json
+    /// The IQFeed line the event was parsed from, byte for byte (a `Q` line with a trade and a quote goes
+    /// to both the trades and the quotes topic). Events mdt makes itself (the `clear` before each Level 2
+    /// snapshot) are not sent: they have no line.
+    case raw
+}
+
+/// Produces one message per event (JSON, or the raw IQFeed line), keyed by symbol (so per-symbol order holds within a partition),
 /// with headers `source`, `receive_ns` and `seq`. A delivery returns once librdkafka has resolved
 /// every message (flush); if any failed, the whole delivery is retried (at-least-once: the consumer
 /// side de-duplicates on `(symbol, ts, seq)`).
@@ -44,14 +54,16 @@ public final class KafkaSink: EventSink {
     let topics: KafkaTopics
     let source: String
     let sourceBytes: [UInt8]
+    public let encoding: KafkaEncoding
     let flushTimeout: Double
     var value: [UInt8] = []
 
-    public init(producer: KafkaProducer, topics: KafkaTopics = KafkaTopics(), source: String = "mdt",
+    public init(producer: KafkaProducer, topics: KafkaTopics = KafkaTopics(), source: String = "mdt", encoding: KafkaEncoding = .json,
                 flushTimeout: Double = 60, maxEvents: Int = 50_000, name: String = "kafka") {
         self.producer = producer
         self.topics = topics
         self.source = source
+        self.encoding = encoding
         self.sourceBytes = Array(source.utf8)
         self.flushTimeout = flushTimeout
         self.maxEventsPerDelivery = maxEvents
@@ -59,31 +71,29 @@ public final class KafkaSink: EventSink {
         value.reserveCapacity(1024)
     }
 
+    public var wantsRawLines: Bool { encoding == .raw }
+
     public func deliver(_ batches: [[MarketEvent]]) throws {
+        try deliver(journal: batches.map { JournalBatch(events: $0) })
+    }
+
+    public func deliver(journal batches: [JournalBatch]) throws {
         _ = producer.takeFailed()
         let failedBefore = producer.stats.failed
         let handles = try topicHandles()
         for batch in batches {
-            for e in batch {
-                value.removeAll(keepingCapacity: true)
-                JSONEventEncoder.append(e, to: &value)
-                let (recv, seq) = Self.receiveAndSeq(e)
-                let topic: KafkaTopicHandle
-                switch e {
-                case .trade: topic = handles.trades
-                case .quote: topic = handles.quotes
-                case .book: topic = handles.book
-                case .bar: topic = handles.bars
-                }
-                var symbol = e.symbol.text
-                try symbol.withUTF8 { k in
-                    try value.withUnsafeBytes { v in
-                        try producer.produce(topic, key: UnsafeRawBufferPointer(k), value: v, headerCount: 3) { h in
-                            sourceBytes.withUnsafeBytes { h.add("source", $0) }
-                            h.add("receive_ns", decimal: recv)
-                            h.add("seq", decimal: seq)
-                        }
+            if encoding == .raw, let lines = batch.lines {
+                for (i, e) in batch.events.enumerated() {
+                    // Events mdt made itself (the clear before each Level 2 snapshot) have no line to send.
+                    try lines.withLine(i) { line in
+                        if !line.isEmpty { try produce(e, line, handles) }
                     }
+                }
+            } else {
+                for e in batch.events {
+                    value.removeAll(keepingCapacity: true)
+                    JSONEventEncoder.append(e, to: &value)
+                    try value.withUnsafeBytes { try produce(e, $0, handles) }
                 }
             }
             producer.poll(timeout: 0)
@@ -92,6 +102,26 @@ public final class KafkaSink: EventSink {
         let failed = producer.takeFailed()
         if !failed.isEmpty || producer.stats.failed != failedBefore {
             throw KafkaSinkError.deliveryFailed(count: max(failed.count, 1), reason: failed.first?.error ?? "delivery failed")
+        }
+    }
+
+    /// One message: key = symbol, headers source / receive_ns / seq.
+    func produce(_ e: MarketEvent, _ value: UnsafeRawBufferPointer, _ handles: Handles) throws {
+        let (recv, seq) = Self.receiveAndSeq(e)
+        let topic: KafkaTopicHandle
+        switch e {
+        case .trade: topic = handles.trades
+        case .quote: topic = handles.quotes
+        case .book: topic = handles.book
+        case .bar: topic = handles.bars
+        }
+        var symbol = e.symbol.text
+        try symbol.withUTF8 { k in
+            try producer.produce(topic, key: UnsafeRawBufferPointer(k), value: value, headerCount: 3) { h in
+                sourceBytes.withUnsafeBytes { h.add("source", $0) }
+                h.add("receive_ns", decimal: recv)
+                h.add("seq", decimal: seq)
+            }
         }
     }
 
