@@ -1584,13 +1584,13 @@ _mdt_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    parse|book|encode|kafka|clickhouse|redis|pipeline|all)
+    parse|book|encode|kafka|clickhouse|redis|download|pipeline|all)
         # Offer subcommand argument completions
         "_mdt_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'parse book encode kafka clickhouse redis pipeline all' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'parse book encode kafka clickhouse redis download pipeline all' -- "${cur}"))
         ;;
     esac
 }
@@ -1917,6 +1917,68 @@ _mdt_bench_redis() {
         return
         ;;
     '--redis-password-file')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_download() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
         return
         ;;
     esac
