@@ -20,8 +20,12 @@ public final class Journal: @unchecked Sendable {
         public var segmentBytes: Int
         public var limitBytes: Int
         public var memoryBatches: Int
-        public init(segmentBytes: Int = 32 << 20, limitBytes: Int = 1 << 30, memoryBatches: Int = 4096) {
+        /// At most this many events are kept in memory (about 110 bytes each); older batches are read from disk.
+        public var memoryEvents: Int
+        public init(segmentBytes: Int = 32 << 20, limitBytes: Int = 1 << 30, memoryBatches: Int = 4096,
+                    memoryEvents: Int = 250_000) {
             self.segmentBytes = segmentBytes; self.limitBytes = limitBytes; self.memoryBatches = memoryBatches
+            self.memoryEvents = memoryEvents
         }
     }
 
@@ -33,6 +37,9 @@ public final class Journal: @unchecked Sendable {
     // Guarded by `condition`:
     var index: [UInt64: Location] = [:]
     var recent: [UInt64: JournalBatch] = [:]
+    /// Events held in `recent`, and the oldest batch sequence that may still be there.
+    var recentEvents = 0
+    var recentLow: UInt64 = 1
     var segments: [(first: UInt64, size: Int)] = []
     var cursors: [String: UInt64] = [:]
     var cursorFDs: [String: Int32] = [:]
@@ -49,6 +56,7 @@ public final class Journal: @unchecked Sendable {
         self.options = options
         try Journal.makeDirectory(directory)
         try recover()
+        recentLow = lastSeq + 1
         for sink in sinks { try openCursor(sink) }
         encodeBuffer.reserveCapacity(1 << 20)
     }
@@ -114,7 +122,11 @@ public final class Journal: @unchecked Sendable {
         totalBytes += encodeBuffer.count
         index[seq] = Location(segment: segments[segments.count - 1].first, offset: offset, length: encodeBuffer.count, events: events.count)
         recent[seq] = JournalBatch(events: events, lines: keptLines)
-        if recent.count > options.memoryBatches { recent[seq - UInt64(options.memoryBatches)] = nil }
+        recentEvents += events.count
+        while recentLow < seq && (recent.count > options.memoryBatches || recentEvents > options.memoryEvents) {
+            dropRecentLocked(recentLow)
+            recentLow += 1
+        }
         lastSeq = seq
         condition.broadcast()
         return seq
@@ -211,13 +223,17 @@ public final class Journal: @unchecked Sendable {
             unlink(segmentPath(seg.first))
             totalBytes -= seg.size
             var s = seg.first
-            while s < segments[0].first { index[s] = nil; recent[s] = nil; s += 1 }
+            while s < segments[0].first { index[s] = nil; dropRecentLocked(s); s += 1 }
         }
         // Keep memory bounded for batches already consumed by everyone.
-        if let oldest = recent.keys.min(), oldest <= minCursor {
-            var s = oldest
-            while s <= minCursor { recent[s] = nil; s += 1 }
+        while recentLow <= minCursor && recentLow <= lastSeq {
+            dropRecentLocked(recentLow)
+            recentLow += 1
         }
+    }
+
+    func dropRecentLocked(_ seq: UInt64) {
+        if let b = recent.removeValue(forKey: seq) { recentEvents -= b.events.count }
     }
 
     func openCursor(_ sink: String) throws(JournalError) {

@@ -63,6 +63,17 @@ func trades(_ n: Int, symbol: String = "AAPL", start: Int = 0) -> [MarketEvent] 
         #expect(try j.batch(2) == b2)
     }
 
+    @Test func memoryHoldsAtMostMemoryEventsTheRestIsReadFromDisk() throws {
+        let j = try Journal(directory: tempDir(), sinks: ["a"], options: .init(memoryBatches: 1000, memoryEvents: 25))
+        var all: [[MarketEvent]] = []
+        for i in 0..<10 { var b = trades(10, start: i * 10); try j.append(&b); all.append(b) }
+        #expect(j.recentEvents <= 25)
+        #expect(j.recent.count == 2, "the two newest batches of 10 stay in memory")
+        for (i, b) in all.enumerated() { #expect(try j.batch(UInt64(i + 1)) == b) }
+        try j.commit("a", through: 10)
+        #expect(j.recentEvents == 0 && j.recent.isEmpty, "consumed batches leave memory")
+    }
+
     @Test func reopenRecoversBatchesCursorsAndSequence() throws {
         let dir = tempDir()
         do {
