@@ -42,6 +42,8 @@ public final class IQFeedServer: @unchecked Sendable {
     /// CPU time the lookup handlers spent (guarded by `counterLock`), so a benchmark running this server
     /// in-process can tell its own CPU from the server's.
     var lookupCPUNanos: UInt64 = 0
+    /// CPU time of the market thread (generating and sending streaming data), added when it ends.
+    var marketCPUNanos: UInt64 = 0
     let startedAt: Nanos
     var simulatedNow: Nanos = 0
 
@@ -126,6 +128,12 @@ public final class IQFeedServer: @unchecked Sendable {
     public var lookupCPUSeconds: Double {
         counterLock.lock(); defer { counterLock.unlock() }
         return Double(lookupCPUNanos) / 1e9
+    }
+
+    /// CPU seconds the market thread spent generating and sending streaming data (complete after `stop()`).
+    public var marketCPUSeconds: Double {
+        counterLock.lock(); defer { counterLock.unlock() }
+        return Double(marketCPUNanos) / 1e9
     }
 
     static func threadCPUNanos() -> UInt64 {

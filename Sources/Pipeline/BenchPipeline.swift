@@ -16,7 +16,7 @@ import Redis
 ///   in the line (its wall clock when it generated the trade, microsecond precision). Only trades are used: a
 ///   quote line in the default fieldset carries no time of its own. Needs `redis.publish` latest or all;
 /// - CPU (getrusage, cores used = CPU s / wall s; CPU µs per message received, which is what a loaded machine
-///   changes least) and RSS (VmRSS now, VmHWM peak) of the whole process,
+///   changes least; `collector_cpu_us_per_msg` leaves out the synthetic server's market thread) and RSS (VmRSS now, VmHWM peak) of the whole process,
 ///   which includes the synthetic server.
 public struct PipelineBenchOptions: Sendable {
     public var seconds: Double
@@ -105,6 +105,7 @@ public enum PipelineBench {
             BenchFigure("delivered_msgs_per_s", Double(minDelivered) / max(totalSeconds, feedSeconds), "msg/s"),
             BenchFigure("cpu_cores_used", max(cpu / wall, 0.001), "cores"),
             BenchFigure("cpu_us_per_msg", received > 0 ? cpu * 1e6 / Double(received) : 0, "us"),
+            BenchFigure("collector_cpu_us_per_msg", received > 0 ? max(0, cpu - server.marketCPUSeconds) * 1e6 / Double(received) : 0, "us"),
             BenchFigure("rss_mb", Double(mem.rss) / 1_048_576, "MB"),
             BenchFigure("peak_rss_mb", Double(BenchClock.memory().peak) / 1_048_576, "MB"),
         ]

@@ -138,6 +138,9 @@ public final class CollectService: @unchecked Sendable {
         case .kafka:
             var props = c.kafkaProperties
             props["client.id"] = props["client.id"] ?? "mdt-collect-\(c.name)"
+            // The sink learns success from flush() and failures from the error reports: a report per delivered
+            // message would cost a callback and a lock each, for nothing.
+            props["delivery.report.only.error"] = props["delivery.report.only.error"] ?? "true"
             let producer: KafkaProducer
             do { producer = try KafkaProducer(brokers: c.kafkaBrokers, properties: props, logger: logger) } catch {
                 throw CollectError.sinkSetup(.kafka, "\(error)")
