@@ -24,16 +24,18 @@ public struct BookSet: Sendable {
     /// Applies an update to its symbol's book (created on first sight).
     @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
-        let slot: Int
-        if let i = index.slot(u.symbol) {
-            slot = i
-        } else {
-            slot = books.count
-            index.set(u.symbol, slot: slot)
-            books.append(OrderBook(orderCapacity: orderCapacity, levelCapacity: levelCapacity))
-            symbols.append(u.symbol)
-        }
+        let slot = index.slot(u.symbol) ?? addBook(u.symbol)
         return books[slot].apply(u)
+    }
+
+    /// Creates the book of a symbol not seen yet; returns its slot.
+    @inline(never)
+    mutating func addBook(_ symbol: Symbol) -> Int {
+        let slot = books.count
+        index.set(symbol, slot: slot)
+        books.append(OrderBook(orderCapacity: orderCapacity, levelCapacity: levelCapacity))
+        symbols.append(symbol)
+        return slot
     }
 
     /// The book of a symbol, if any update for it was applied.

@@ -129,7 +129,7 @@ public struct OrderBook: Sendable {
             top = clearSide(u.side)
         }
         if PriceLevelBook.crossed(bids, asks) { issues.insert(.crossed) }
-        counters.record(issues)
+        if issues.isEmpty { counters.updates &+= 1 } else { counters.record(issues) }
         return BookApplyResult(top: top, issues: issues)
     }
 

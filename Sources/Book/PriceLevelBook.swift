@@ -84,7 +84,7 @@ public struct PriceLevelBook: Sendable {
         }
         let top = PriceLevelBook.applyLevelAction(u, &bids, &asks, &issues)
         if PriceLevelBook.crossed(bids, asks) { issues.insert(.crossed) }
-        counters.record(issues)
+        if issues.isEmpty { counters.updates &+= 1 } else { counters.record(issues) }
         return BookApplyResult(top: top, issues: issues)
     }
 

@@ -206,19 +206,18 @@ public enum PureBench {
         var r = LoopResult()
         let timed = budget.iterations == nil
         var issues = 0
-        w.cycle.withUnsafeBufferPointer { all in
+        var cycle = w.cycle
+        cycle.withUnsafeMutableBufferPointer { all in
             var next = 0
-            var shift: Nanos = 0
             let start = BenchClock.nanos()
             while budget.more(done: r.ops, start: start) {
                 let n = budget.iterations.map { min(batch, $0 - r.ops) } ?? batch
                 let t0 = timed ? BenchClock.nanos() : 0
                 for _ in 0..<n {
-                    var u = all[next]
-                    u.eventTime &+= shift
-                    if !books.apply(u).issues.isEmpty { issues += 1 }
+                    if !books.apply(all[next]).issues.isEmpty { issues += 1 }
+                    all[next].eventTime &+= w.span  // ready for the next replay
                     next += 1
-                    if next == all.count { next = 0; shift &+= w.span }
+                    if next == all.count { next = 0 }
                 }
                 if timed { r.latency.record((BenchClock.nanos() &- t0) / UInt64(n)) }
                 r.ops += n
