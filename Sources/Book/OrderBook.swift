@@ -34,11 +34,19 @@ public struct OrderBook: Sendable {
     @usableFromInline var bids: LadderSide
     @usableFromInline var asks: LadderSide
     public private(set) var lastEventTime: Nanos = 0
-    /// Inconsistencies counted so far.
-    public private(set) var counters = BookCounters()
+    @usableFromInline var updateCount: UInt64 = 0
     @usableFromInline var orders: [OrderKey: RestingOrder] = [:]
     /// Orders to reserve room for when the first order arrives (a market-by-price book never allocates them).
     let orderCapacity: Int
+    /// Issue counters (their `updates` is not maintained: `updateCount` is, next to the hot fields).
+    @usableFromInline var issueCounts = BookCounters()
+
+    /// Inconsistencies counted so far, and the number of updates applied.
+    public var counters: BookCounters {
+        var c = issueCounts
+        c.updates = updateCount
+        return c
+    }
 
     /// `orderCapacity`: orders to reserve room for (on the first order); `levelCapacity`: price levels per side.
     public init(orderCapacity: Int = 256, levelCapacity: Int = 64) {
@@ -129,7 +137,8 @@ public struct OrderBook: Sendable {
             top = clearSide(u.side)
         }
         if PriceLevelBook.crossed(bids, asks) { issues.insert(.crossed) }
-        if issues.isEmpty { counters.updates &+= 1 } else { counters.record(issues) }
+        updateCount &+= 1
+        if !issues.isEmpty { issueCounts.record(issues) }
         return BookApplyResult(top: top, issues: issues)
     }
 
