@@ -22,14 +22,14 @@ public struct BookSet: Sendable {
     public var allSymbols: [Symbol] { symbols }
 
     /// Applies an update to its symbol's book (created on first sight).
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
         let slot = index.slot(u.symbol) ?? addBook(u.symbol)
         return books[slot].apply(u)
     }
 
     /// Creates the book of a symbol not seen yet; returns its slot.
-    @inline(never)
+    @inline(never) @usableFromInline
     mutating func addBook(_ symbol: Symbol) -> Int {
         let slot = books.count
         index.set(symbol, slot: slot)
