@@ -211,7 +211,7 @@ _mdt_collect_run() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(--kafka-property)
-    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port)
+    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --encoding --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port)
     __mdt_offer_flags_options 0
 
     # Offer option value completions
@@ -237,6 +237,9 @@ _mdt_collect_run() {
         return
         ;;
     '--depth')
+        return
+        ;;
+    '--encoding')
         return
         ;;
     '--shard')
@@ -306,7 +309,7 @@ _mdt_collect_start() {
     repeating_flags=(--verbose -v)
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(--kafka-property)
-    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --wait-timeout)
+    non_repeating_options=(--config --log-level --color --name --symbols --sinks --depth --encoding --shard --duration --stop-timeout --heartbeat-timeout --role --group --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file --brokers --topic-prefix --redis-url --redis-password-file --iqfeed-host --l1-port --lookup-port --l2-port --admin-port --wait-timeout)
     __mdt_offer_flags_options 0
 
     # Offer option value completions
@@ -332,6 +335,9 @@ _mdt_collect_start() {
         return
         ;;
     '--depth')
+        return
+        ;;
+    '--encoding')
         return
         ;;
     '--shard')
@@ -1578,13 +1584,13 @@ _mdt_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    parse|book|encode|kafka|clickhouse|redis|pipeline|all)
+    parse|book|encode|kafka|clickhouse|redis|download|pipeline|all)
         # Offer subcommand argument completions
         "_mdt_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'parse book encode kafka clickhouse redis pipeline all' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'parse book encode kafka clickhouse redis download pipeline all' -- "${cur}"))
         ;;
     esac
 }
@@ -1911,6 +1917,68 @@ _mdt_bench_redis() {
         return
         ;;
     '--redis-password-file')
+        return
+        ;;
+    esac
+}
+
+_mdt_bench_download() {
+    repeating_flags=(--verbose -v)
+    non_repeating_flags=(--quiet -q --no-warmup --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --log-level --color --seconds --runs --symbols --rate --sinks --iterations --only --clickhouse-tcp-port --scratch-database --clickhouse-url --clickhouse-user --clickhouse-database --clickhouse-password-file)
+    __mdt_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--log-level')
+        __mdt_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--color')
+        __mdt_add_completions -W 'auto'$'\n''on'$'\n''off'
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--runs')
+        return
+        ;;
+    '--symbols')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--sinks')
+        return
+        ;;
+    '--iterations')
+        return
+        ;;
+    '--only')
+        return
+        ;;
+    '--clickhouse-tcp-port')
+        return
+        ;;
+    '--scratch-database')
+        return
+        ;;
+    '--clickhouse-url')
+        return
+        ;;
+    '--clickhouse-user')
+        return
+        ;;
+    '--clickhouse-database')
+        return
+        ;;
+    '--clickhouse-password-file')
         return
         ;;
     esac

@@ -1,9 +1,9 @@
 import MarketData
 
 /// Books for many symbols (20,000+), each an `OrderBook` (which also serves market-by-price rows).
-/// Books live in one contiguous array; a dictionary maps a symbol to its slot.
+/// Books live in one contiguous array; a `SymbolIndex` (packed-bytes hash table) maps a symbol to its slot.
 public struct BookSet: Sendable {
-    @usableFromInline var index: [Symbol: Int] = [:]
+    @usableFromInline var index: SymbolIndex
     @usableFromInline var books: [OrderBook] = []
     @usableFromInline var symbols: [Symbol] = []
     let orderCapacity: Int
@@ -11,7 +11,7 @@ public struct BookSet: Sendable {
 
     /// `symbolCapacity`: symbols to reserve room for; the other two size each new book.
     public init(symbolCapacity: Int = 1024, orderCapacity: Int = 64, levelCapacity: Int = 32) {
-        index.reserveCapacity(symbolCapacity); books.reserveCapacity(symbolCapacity); symbols.reserveCapacity(symbolCapacity)
+        index = SymbolIndex(capacity: symbolCapacity); books.reserveCapacity(symbolCapacity); symbols.reserveCapacity(symbolCapacity)
         self.orderCapacity = orderCapacity; self.levelCapacity = levelCapacity
     }
 
@@ -22,23 +22,25 @@ public struct BookSet: Sendable {
     public var allSymbols: [Symbol] { symbols }
 
     /// Applies an update to its symbol's book (created on first sight).
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
-        let slot: Int
-        if let i = index[u.symbol] {
-            slot = i
-        } else {
-            slot = books.count
-            index[u.symbol] = slot
-            books.append(OrderBook(orderCapacity: orderCapacity, levelCapacity: levelCapacity))
-            symbols.append(u.symbol)
-        }
+        let slot = index.slot(u.symbol) ?? addBook(u.symbol)
         return books[slot].apply(u)
+    }
+
+    /// Creates the book of a symbol not seen yet; returns its slot.
+    @inline(never) @usableFromInline
+    mutating func addBook(_ symbol: Symbol) -> Int {
+        let slot = books.count
+        index.set(symbol, slot: slot)
+        books.append(OrderBook(orderCapacity: orderCapacity, levelCapacity: levelCapacity))
+        symbols.append(symbol)
+        return slot
     }
 
     /// The book of a symbol, if any update for it was applied.
     public func book(_ symbol: Symbol) -> OrderBook? {
-        guard let i = index[symbol] else { return nil }
+        guard let i = index.slot(symbol) else { return nil }
         return books[i]
     }
 
@@ -48,7 +50,7 @@ public struct BookSet: Sendable {
 
     /// Copies up to `depth` levels of one side of a symbol's book into `buffer` (emptied when unknown).
     public func top(_ symbol: Symbol, _ side: Side, depth: Int, into buffer: inout [BookLevel]) {
-        guard let i = index[symbol] else { buffer.removeAll(keepingCapacity: true); return }
+        guard let i = index.slot(symbol) else { buffer.removeAll(keepingCapacity: true); return }
         books[i].top(side, depth: depth, into: &buffer)
     }
 
@@ -62,11 +64,11 @@ public struct BookSet: Sendable {
 
     /// Forgets a symbol's book entirely.
     public mutating func remove(_ symbol: Symbol) {
-        guard let i = index.removeValue(forKey: symbol) else { return }
+        guard let i = index.remove(symbol) else { return }
         let last = books.count - 1
         if i != last {
             books.swapAt(i, last); symbols.swapAt(i, last)
-            index[symbols[i]] = i
+            index.set(symbols[i], slot: i)
         }
         books.removeLast(); symbols.removeLast()
     }

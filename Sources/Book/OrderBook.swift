@@ -30,28 +30,46 @@ public struct RestingOrder: Sendable, Equatable {
 /// Level rows (`7`/`8`/`9`) are applied to the ladder while the book holds no orders, so one
 /// `OrderBook` serves either watch kind; mixing them is counted as `.unsupported`.
 public struct OrderBook: Sendable {
-    /// The aggregated ladder (sizes summed over orders, order counts per level).
-    public private(set) var levels: PriceLevelBook
-    @usableFromInline var orders: [OrderKey: RestingOrder]
+    // Stored in this order on purpose: what every update touches (ladders, time, update count) comes first.
+    @usableFromInline var bids: LadderSide
+    @usableFromInline var asks: LadderSide
     public private(set) var lastEventTime: Nanos = 0
-    /// Inconsistencies counted so far (the ladder's own `levels.counters` are not used).
-    public private(set) var counters = BookCounters()
+    @usableFromInline var updateCount: UInt64 = 0
+    @usableFromInline var orders: [OrderKey: RestingOrder] = [:]
+    /// Orders to reserve room for when the first order arrives (a market-by-price book never allocates them).
+    let orderCapacity: Int
+    /// Issue counters (their `updates` is not maintained: `updateCount` is, next to the hot fields).
+    @usableFromInline var issueCounts = BookCounters()
 
-    /// `orderCapacity`: orders to reserve room for; `levelCapacity`: price levels per side.
+    /// Inconsistencies counted so far, and the number of updates applied.
+    public var counters: BookCounters {
+        var c = issueCounts
+        c.updates = updateCount
+        return c
+    }
+
+    /// `orderCapacity`: orders to reserve room for (on the first order); `levelCapacity`: price levels per side.
     public init(orderCapacity: Int = 256, levelCapacity: Int = 64) {
-        levels = PriceLevelBook(capacity: levelCapacity)
-        orders = [:]
-        orders.reserveCapacity(orderCapacity)
+        bids = LadderSide(capacity: levelCapacity)
+        asks = LadderSide(capacity: levelCapacity)
+        self.orderCapacity = orderCapacity
     }
 
     // MARK: reading
 
+    /// The aggregated ladder (sizes summed over orders, order counts per level), as a `PriceLevelBook`
+    /// sharing this book's storage (its own time and counters are not used: see `lastEventTime`, `counters`).
+    public var levels: PriceLevelBook { PriceLevelBook(bids: bids, asks: asks) }
+
     public var orderCount: Int { orders.count }
-    @inlinable public var bestBid: BookLevel? { levels.bestBid }
-    @inlinable public var bestAsk: BookLevel? { levels.bestAsk }
-    @inlinable public func best(_ side: Side) -> BookLevel? { levels.best(side) }
-    @inlinable public func top(_ side: Side, depth: Int, into buffer: inout [BookLevel]) { levels.top(side, depth: depth, into: &buffer) }
-    @inlinable public var isCrossed: Bool { levels.isCrossed }
+    @inlinable public var bestBid: BookLevel? { bids.level(atDepth: 0, .bid) }
+    @inlinable public var bestAsk: BookLevel? { asks.level(atDepth: 0, .ask) }
+    @inlinable public func best(_ side: Side) -> BookLevel? { side == .bid ? bestBid : bestAsk }
+    @inlinable public func top(_ side: Side, depth: Int, into buffer: inout [BookLevel]) {
+        buffer.removeAll(keepingCapacity: true)
+        if side == .bid { bids.appendTop(depth, .bid, to: &buffer) } else { asks.appendTop(depth, .ask, to: &buffer) }
+    }
+    @inlinable public var isCrossed: Bool { PriceLevelBook.crossed(bids, asks) }
 
     /// The order with this id (futures) or this market maker on this side (Nasdaq).
     public func order(_ key: OrderKey) -> RestingOrder? { orders[key] }
@@ -76,6 +94,7 @@ public struct OrderBook: Sendable {
 
     /// Ladder sorted, sizes and counts positive, and the ladder equal to the sum of the orders.
     public func isConsistent() -> Bool {
+        let levels = self.levels
         guard levels.isWellFormed(requireCounts: !orders.isEmpty) else { return false }
         if orders.isEmpty { return true }
         var agg: [Side: [Int64: (UInt64, UInt32)]] = [.bid: [:], .ask: [:]]
@@ -97,78 +116,108 @@ public struct OrderBook: Sendable {
     /// Applies one update; see `BookIssues` for what is counted. Never traps on bad input.
     @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
-        let before = levels.topSignatures
         var issues = BookIssues()
-        if u.eventTime != 0 {
-            if u.eventTime < lastEventTime { issues.insert(.stale) } else { lastEventTime = u.eventTime }
+        let t = u.eventTime
+        if t != 0 {
+            if t < lastEventTime { issues.insert(.stale) } else { lastEventTime = t }
         }
+        let top: TopChange
         switch u.action {
-        case .orderAdd, .orderSummary, .orderUpdate:
-            upsert(u, &issues)
-        case .orderDelete:
-            delete(u, &issues)
         case .levelSummary, .levelUpdate, .levelDelete:
-            if orders.isEmpty { levels.applyLevelAction(u, &issues) } else { issues.insert(.unsupported) }
+            if orders.isEmpty {
+                top = PriceLevelBook.applyLevelAction(u, &bids, &asks, &issues)
+            } else {
+                issues.insert(.unsupported); top = []
+            }
+        case .orderAdd, .orderSummary, .orderUpdate:
+            top = upsert(u, &issues)
+        case .orderDelete:
+            top = delete(u, &issues)
         case .clear:
-            clear(u.side)
+            top = clearSide(u.side)
         }
-        if levels.isCrossed { issues.insert(.crossed) }
-        counters.record(issues)
-        return BookApplyResult(top: levels.topChange(from: before), issues: issues)
+        if PriceLevelBook.crossed(bids, asks) { issues.insert(.crossed) }
+        updateCount &+= 1
+        if !issues.isEmpty { issueCounts.record(issues) }
+        return BookApplyResult(top: top, issues: issues)
     }
 
     @inline(__always)
-    mutating func upsert(_ u: BookUpdate, _ issues: inout BookIssues) {
-        if u.orderID == 0 && u.mmid == 0 { issues.insert(.unkeyed); return }
+    static func change(_ side: Side, _ changed: Bool) -> TopChange {
+        changed ? (side == .bid ? .bid : .ask) : []
+    }
+
+    @inline(__always)
+    mutating func addToLadder(_ side: Side, _ price: Price, _ size: UInt32) -> TopChange {
+        let key = LadderSide.key(price.raw, side)
+        let c = side == .bid ? bids.addOrder(key: key, size: UInt64(size)) : asks.addOrder(key: key, size: UInt64(size))
+        return OrderBook.change(side, c)
+    }
+
+    @inline(__always)
+    mutating func removeFromLadder(_ o: RestingOrder) -> TopChange {
+        let key = LadderSide.key(o.price.raw, o.side)
+        let c = o.side == .bid ? bids.removeOrder(key: key, size: UInt64(o.size)) : asks.removeOrder(key: key, size: UInt64(o.size))
+        return OrderBook.change(o.side, c)
+    }
+
+    @inline(__always)
+    mutating func upsert(_ u: BookUpdate, _ issues: inout BookIssues) -> TopChange {
+        if u.orderID == 0 && u.mmid == 0 { issues.insert(.unkeyed); return [] }
         let key = OrderKey(u)
         if u.size == 0 {
             issues.insert(.zeroSize)
-            if let old = orders.removeValue(forKey: key) { removeFromLadder(old) }
-            return
+            if let old = orders.removeValue(forKey: key) { return removeFromLadder(old) }
+            return []
         }
+        var top = TopChange()
         if let old = orders[key] {
             if u.action == .orderAdd { issues.insert(.duplicateOrder) }
             if old.side == u.side && old.price == u.price {
-                levels.withSide(u.side) { $0.resizeOrder(price: u.price.raw, from: UInt64(old.size), to: UInt64(u.size)) }
+                let k = LadderSide.key(u.price.raw, u.side)
+                let c = u.side == .bid ? bids.resizeOrder(key: k, from: UInt64(old.size), to: UInt64(u.size))
+                    : asks.resizeOrder(key: k, from: UInt64(old.size), to: UInt64(u.size))
+                top = OrderBook.change(u.side, c)
             } else {
-                removeFromLadder(old)
-                levels.withSide(u.side) { $0.addOrder(price: u.price.raw, size: UInt64(u.size)) }
+                top = removeFromLadder(old)
+                top.formUnion(addToLadder(u.side, u.price, u.size))
             }
         } else {
             if u.action == .orderUpdate { issues.insert(.unknownOrder) }
-            levels.withSide(u.side) { $0.addOrder(price: u.price.raw, size: UInt64(u.size)) }
+            top = addToLadder(u.side, u.price, u.size)
+            if orders.isEmpty && orders.capacity < orderCapacity { orders.reserveCapacity(orderCapacity) }
         }
         orders[key] = RestingOrder(side: u.side, price: u.price, size: u.size, mmid: u.mmid, priority: u.priority)
+        return top
     }
 
     @inline(__always)
-    mutating func delete(_ u: BookUpdate, _ issues: inout BookIssues) {
-        if u.orderID == 0 && u.mmid == 0 { issues.insert(.unkeyed); return }
-        if let old = orders.removeValue(forKey: OrderKey(u)) {
-            removeFromLadder(old)
-        } else {
-            issues.insert(.unknownOrder)
-        }
-    }
-
-    @inline(__always)
-    mutating func removeFromLadder(_ o: RestingOrder) {
-        levels.withSide(o.side) { $0.removeOrder(price: o.price.raw, size: UInt64(o.size)) }
+    mutating func delete(_ u: BookUpdate, _ issues: inout BookIssues) -> TopChange {
+        if u.orderID == 0 && u.mmid == 0 { issues.insert(.unkeyed); return [] }
+        if let old = orders.removeValue(forKey: OrderKey(u)) { return removeFromLadder(old) }
+        issues.insert(.unknownOrder)
+        return []
     }
 
     /// Drops one side: its orders and its levels (IQFeed `S,CLEAR DEPTH`).
     public mutating func clear(_ side: Side) {
-        levels.clear(side)
-        if orders.isEmpty { return }
-        if levels.levelCount(side == .bid ? .ask : .bid) == 0 {
-            orders.removeAll(keepingCapacity: true)
-        } else {
-            for (k, o) in orders where o.side == side { orders.removeValue(forKey: k) }
+        _ = clearSide(side)
+    }
+
+    mutating func clearSide(_ side: Side) -> TopChange {
+        let changed = side == .bid ? bids.removeAll() : asks.removeAll()
+        if !orders.isEmpty {
+            if (side == .bid ? asks.count : bids.count) == 0 {
+                orders.removeAll(keepingCapacity: true)
+            } else {
+                for (k, o) in orders where o.side == side { orders.removeValue(forKey: k) }
+            }
         }
+        return OrderBook.change(side, changed)
     }
 
     /// Drops everything and forgets the last event time; counters are kept.
     public mutating func reset() {
-        levels.reset(); orders.removeAll(keepingCapacity: true); lastEventTime = 0
+        bids.removeAll(); asks.removeAll(); orders.removeAll(keepingCapacity: true); lastEventTime = 0
     }
 }

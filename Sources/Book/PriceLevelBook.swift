@@ -12,16 +12,20 @@ public struct PriceLevelBook: Sendable {
 
     /// `capacity`: price levels per side to reserve up front.
     public init(capacity: Int = 64) {
-        bids = LadderSide(side: .bid, capacity: capacity)
-        asks = LadderSide(side: .ask, capacity: capacity)
+        bids = LadderSide(capacity: capacity)
+        asks = LadderSide(capacity: capacity)
     }
 
-    @inlinable var topSignatures: ((Int64, UInt64, UInt32), (Int64, UInt64, UInt32)) { (bids.topSignature, asks.topSignature) }
+    /// A view of ladders held elsewhere (`OrderBook.levels`): no time, no counters.
+    @usableFromInline
+    init(bids: LadderSide, asks: LadderSide) {
+        self.bids = bids; self.asks = asks
+    }
 
     // MARK: reading
 
-    @inlinable public var bestBid: BookLevel? { bids.level(atDepth: 0) }
-    @inlinable public var bestAsk: BookLevel? { asks.level(atDepth: 0) }
+    @inlinable public var bestBid: BookLevel? { bids.level(atDepth: 0, .bid) }
+    @inlinable public var bestAsk: BookLevel? { asks.level(atDepth: 0, .ask) }
     @inlinable public func best(_ side: Side) -> BookLevel? { side == .bid ? bestBid : bestAsk }
 
     /// Number of price levels on a side.
@@ -29,14 +33,14 @@ public struct PriceLevelBook: Sendable {
 
     /// The level `depth` places from the best (0 = best), if any.
     @inlinable public func level(_ side: Side, depth: Int) -> BookLevel? {
-        side == .bid ? bids.level(atDepth: depth) : asks.level(atDepth: depth)
+        side == .bid ? bids.level(atDepth: depth, .bid) : asks.level(atDepth: depth, .ask)
     }
 
     /// The level at an exact price, if any.
     public func level(_ side: Side, price: Price) -> BookLevel? {
         let ladder = side == .bid ? bids : asks
         let (found, i) = ladder.find(LadderSide.key(price.raw, side))
-        return found ? ladder.level(atDepth: ladder.count - 1 - i) : nil
+        return found ? ladder.level(atDepth: ladder.count - 1 - i, side) : nil
     }
 
     /// Replaces `buffer`'s contents with up to `depth` levels of `side`, best first.
@@ -44,20 +48,21 @@ public struct PriceLevelBook: Sendable {
     @inlinable
     public func top(_ side: Side, depth: Int, into buffer: inout [BookLevel]) {
         buffer.removeAll(keepingCapacity: true)
-        if side == .bid { bids.appendTop(depth, to: &buffer) } else { asks.appendTop(depth, to: &buffer) }
+        if side == .bid { bids.appendTop(depth, .bid, to: &buffer) } else { asks.appendTop(depth, .ask, to: &buffer) }
     }
 
     /// True when the best bid is above the best ask (a locked book, bid == ask, is not counted).
-    @inlinable public var isCrossed: Bool {
-        guard let b = bids.keys.last, let a = asks.keys.last else { return false }
-        return b > ~a
-    }
+    @inlinable public var isCrossed: Bool { PriceLevelBook.crossed(bids, asks) }
+
+    /// Crossed check on the mirrored top keys (an empty side's `Int64.min` never compares greater).
+    @inlinable
+    static func crossed(_ bids: LadderSide, _ asks: LadderSide) -> Bool { bids.topKey > ~asks.topKey }
 
     /// Up to `depth` levels per side, best first.
     public func snapshot(depth: Int = Int.max, symbol: Symbol? = nil) -> BookSnapshot {
         var s = BookSnapshot(symbol: symbol, eventTime: lastEventTime)
         s.bids.reserveCapacity(Swift.min(depth, bids.count)); s.asks.reserveCapacity(Swift.min(depth, asks.count))
-        bids.appendTop(depth, to: &s.bids); asks.appendTop(depth, to: &s.asks)
+        bids.appendTop(depth, .bid, to: &s.bids); asks.appendTop(depth, .ask, to: &s.asks)
         return s
     }
 
@@ -72,51 +77,41 @@ public struct PriceLevelBook: Sendable {
     /// Order actions are counted as `.unsupported` and ignored (use `OrderBook`).
     @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
-        let before = topSignatures
         var issues = BookIssues()
-        noteTime(u.eventTime, &issues)
-        applyLevelAction(u, &issues)
-        if isCrossed { issues.insert(.crossed) }
-        counters.record(issues)
-        return BookApplyResult(top: topChange(from: before), issues: issues)
+        let t = u.eventTime
+        if t != 0 {  // no time on the row (e.g. Nasdaq deletes): nothing to compare
+            if t < lastEventTime { issues.insert(.stale) } else { lastEventTime = t }
+        }
+        let top = PriceLevelBook.applyLevelAction(u, &bids, &asks, &issues)
+        if PriceLevelBook.crossed(bids, asks) { issues.insert(.crossed) }
+        if issues.isEmpty { counters.updates &+= 1 } else { counters.record(issues) }
+        return BookApplyResult(top: top, issues: issues)
     }
 
-    mutating func noteTime(_ t: Nanos, _ issues: inout BookIssues) {
-        if t == 0 { return }  // no time on the row (e.g. Nasdaq deletes): nothing to compare
-        if t < lastEventTime { issues.insert(.stale) } else { lastEventTime = t }
-    }
-
-    @inlinable
-    func topChange(from before: ((Int64, UInt64, UInt32), (Int64, UInt64, UInt32))) -> TopChange {
-        var c = TopChange()
-        let (b, a) = topSignatures
-        if b != before.0 { c.insert(.bid) }
-        if a != before.1 { c.insert(.ask) }
-        return c
-    }
-
-    mutating func applyLevelAction(_ u: BookUpdate, _ issues: inout BookIssues) {
+    /// The market-by-price part shared with `OrderBook`: one side's ladder changes; returns whether its top did.
+    @inline(__always)
+    static func applyLevelAction(_ u: BookUpdate, _ bids: inout LadderSide, _ asks: inout LadderSide,
+                                 _ issues: inout BookIssues) -> TopChange {
+        let isBid = u.side == .bid
+        let changed: Bool
         switch u.action {
         case .levelSummary, .levelUpdate:
-            if u.size == 0 {
-                issues.insert(.zeroSize)
-                _ = withSide(u.side) { $0.delete(price: u.price.raw) }
-            } else {
-                withSide(u.side) { $0.set(price: u.price.raw, size: UInt64(u.size), count: u.orderCount) }
-            }
+            let key = LadderSide.key(u.price.raw, u.side)
+            if u.size == 0 { issues.insert(.zeroSize) }
+            changed = isBid ? bids.set(key: key, size: UInt64(u.size), count: u.orderCount).top
+                : asks.set(key: key, size: UInt64(u.size), count: u.orderCount).top
         case .levelDelete:
-            if !withSide(u.side, { $0.delete(price: u.price.raw) }) { issues.insert(.unknownLevel) }
+            let key = LadderSide.key(u.price.raw, u.side)
+            let r = isBid ? bids.delete(key: key) : asks.delete(key: key)
+            if !r.found { issues.insert(.unknownLevel) }
+            changed = r.top
         case .clear:
-            clear(u.side)
+            changed = isBid ? bids.removeAll() : asks.removeAll()
         case .orderAdd, .orderUpdate, .orderDelete, .orderSummary:
             issues.insert(.unsupported)
+            return []
         }
-    }
-
-    @inlinable
-    @discardableResult
-    mutating func withSide<R>(_ side: Side, _ body: (inout LadderSide) -> R) -> R {
-        side == .bid ? body(&bids) : body(&asks)
+        return changed ? (isBid ? .bid : .ask) : []
     }
 
     /// Drops every level of one side (IQFeed `S,CLEAR DEPTH`).

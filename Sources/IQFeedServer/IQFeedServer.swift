@@ -39,6 +39,11 @@ public final class IQFeedServer: @unchecked Sendable {
     var watchRefs: [Int32: Int] = [:]
     var events: Int = 0
     var recordedIndex = 0
+    /// CPU time the lookup handlers spent (guarded by `counterLock`), so a benchmark running this server
+    /// in-process can tell its own CPU from the server's.
+    var lookupCPUNanos: UInt64 = 0
+    /// CPU time of the market thread (generating and sending streaming data), added when it ends.
+    var marketCPUNanos: UInt64 = 0
     let startedAt: Nanos
     var simulatedNow: Nanos = 0
 
@@ -118,6 +123,24 @@ public final class IQFeedServer: @unchecked Sendable {
 
     /// Exact counts of what was sent on a port.
     public func counters(_ p: IQFeedPort) -> PortCounters { counterLock.lock(); defer { counterLock.unlock() }; return portCounters[p] ?? PortCounters() }
+
+    /// CPU seconds spent answering lookup (history) requests so far.
+    public var lookupCPUSeconds: Double {
+        counterLock.lock(); defer { counterLock.unlock() }
+        return Double(lookupCPUNanos) / 1e9
+    }
+
+    /// CPU seconds the market thread spent generating and sending streaming data (complete after `stop()`).
+    public var marketCPUSeconds: Double {
+        counterLock.lock(); defer { counterLock.unlock() }
+        return Double(marketCPUNanos) / 1e9
+    }
+
+    static func threadCPUNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
 
     /// Market events generated so far (each sends one data line to every subscriber of its symbol).
     public var eventsGenerated: Int { lock.lock(); defer { lock.unlock() }; return events }
@@ -275,7 +298,11 @@ public final class IQFeedServer: @unchecked Sendable {
         switch c.port {
         case .level1: handleLevel1(c, text)
         case .level2: handleLevel2(c, text)
-        case .lookup: handleLookup(c, text)
+        case .lookup:
+            let t0 = IQFeedServer.threadCPUNanos()
+            handleLookup(c, text)
+            let spent = IQFeedServer.threadCPUNanos() &- t0
+            counterLock.lock(); lookupCPUNanos &+= spent; counterLock.unlock()
         case .admin: handleAdmin(c, text)
         }
     }

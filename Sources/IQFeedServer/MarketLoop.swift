@@ -6,6 +6,11 @@ import MarketData
 extension IQFeedServer {
     /// Generates market events at the configured rate and writes them in per-client batches.
     func marketLoop() {
+        let cpu0 = IQFeedServer.threadCPUNanos()
+        defer {
+            let spent = IQFeedServer.threadCPUNanos() &- cpu0
+            counterLock.lock(); marketCPUNanos &+= spent; counterLock.unlock()
+        }
         var begin = IQFeedServer.monotonic()
         var emitted = 0
         var dirty: [Client] = []

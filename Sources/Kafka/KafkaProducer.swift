@@ -59,6 +59,10 @@ public final class KafkaProducer: @unchecked Sendable {
     public let config: KafkaConfig
     private let closedLock = NSLock()
     private var closed = false
+    private let topicsLock = NSLock()
+    private var topics: [String: KafkaTopicHandle] = [:]
+    /// Messages queued by the hot-path `produce` not yet added to `stats` (one producing thread).
+    private var producedSinceCount = 0
 
     /// Creates the producer (no connection is made until the first request).
     public init(config: KafkaConfig, logger: Logger = Logger(label: "mdt.kafka.producer")) throws {
@@ -114,6 +118,41 @@ public final class KafkaProducer: @unchecked Sendable {
                     partition: partition, sequence: sequence)
     }
 
+    /// A cached handle for `name`, for the hot path (no topic lookup by name per message).
+    public func topic(_ name: String) throws -> KafkaTopicHandle {
+        topicsLock.lock(); defer { topicsLock.unlock() }
+        if let t = topics[name] { return t }
+        guard let rkt = rd_kafka_topic_new(client.handle, name, nil) else {
+            throw KafkaError.produceFailed(topic: name, reason: errorString(rd_kafka_last_error()))
+        }
+        let t = KafkaTopicHandle(name: name, rkt: rkt, client: client)
+        topics[name] = t
+        return t
+    }
+
+    /// The hot path for one message: a cached topic handle, and headers written straight into
+    /// librdkafka's header list by `headers` (no `KafkaHeader` array, no strings). Same backpressure
+    /// and counting as `produce(topic:key:value:headers:)`; no sequence tracking.
+    public func produce(_ topic: KafkaTopicHandle, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer,
+                        headerCount: Int, headers: (KafkaHeaderWriter) -> Void) throws {
+        var hdrs: OpaquePointer? = nil
+        if headerCount > 0 {
+            let h = rd_kafka_headers_new(headerCount)
+            headers(KafkaHeaderWriter(handle: h))
+            hdrs = h
+        }
+        try enqueue(topic: topic.name, rkt: topic.rkt, key: key, value: value, hdrs: hdrs, partition: nil, sequence: 0)
+        producedSinceCount &+= 1
+        if producedSinceCount >= 1024 { countProduced() }
+    }
+
+    /// Folds the hot path's local count into `stats` (done every 1024 messages and by `flush`).
+    func countProduced() {
+        guard producedSinceCount > 0 else { return }
+        state.lock.lock(); state.stats.produced += UInt64(producedSinceCount); state.lock.unlock()
+        producedSinceCount = 0
+    }
+
     /// The hot path: queues every message, then serves delivery reports once (non-blocking).
     /// Returns the number of delivery reports served.
     @discardableResult
@@ -126,6 +165,10 @@ public final class KafkaProducer: @unchecked Sendable {
 
     private func enqueue(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer,
                          headers: [KafkaHeader], partition: Int32?, sequence: UInt64) throws {
+        try enqueue(topic: topic, rkt: nil, key: key, value: value, hdrs: makeHeaders(headers), partition: partition, sequence: sequence)
+    }
+
+    private func makeHeaders(_ headers: [KafkaHeader]) -> OpaquePointer? {
         var hdrs: OpaquePointer? = nil
         if !headers.isEmpty {
             hdrs = rd_kafka_headers_new(headers.count)
@@ -139,6 +182,12 @@ public final class KafkaProducer: @unchecked Sendable {
                 }
             }
         }
+        return hdrs
+    }
+
+    /// Queues one message; `hdrs` (if any) belongs to librdkafka on success and is destroyed here on failure.
+    private func enqueue(topic: String, rkt: OpaquePointer?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer,
+                         hdrs: OpaquePointer?, partition: Int32?, sequence: UInt64) throws {
         var polledForSpace = 0
         while true {
             let err: rd_kafka_resp_err_t = topic.withCString { ctopic in
@@ -150,7 +199,11 @@ public final class KafkaProducer: @unchecked Sendable {
                         vus.initializeElement(at: n, to: vu)
                         n += 1
                     }
-                    add { $0.vtype = RD_KAFKA_VTYPE_TOPIC; $0.u.cstr = ctopic }
+                    if let rkt {
+                        add { $0.vtype = RD_KAFKA_VTYPE_RKT; $0.u.ptr = UnsafeMutableRawPointer(rkt) }
+                    } else {
+                        add { $0.vtype = RD_KAFKA_VTYPE_TOPIC; $0.u.cstr = ctopic }
+                    }
                     add {
                         $0.vtype = RD_KAFKA_VTYPE_VALUE
                         $0.u.mem.ptr = value.count > 0 ? UnsafeMutableRawPointer(mutating: value.baseAddress) : nil
@@ -200,6 +253,7 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Waits until every queued message is delivered or failed, up to `timeout` seconds.
     public func flush(timeout: Double) throws {
+        countProduced()
         let err = rd_kafka_flush(client.handle, milliseconds(timeout))
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             let pending = Int(rd_kafka_outq_len(client.handle))
@@ -216,7 +270,7 @@ public final class KafkaProducer: @unchecked Sendable {
         if !wasClosed { try flush(timeout: timeout) }
     }
 
-    /// Exact delivery counters so far.
+    /// Exact delivery counters so far (`produced` lags by up to 1023 hot-path messages until `flush`).
     public var stats: KafkaDeliveryStats {
         state.lock.lock(); defer { state.lock.unlock() }
         return state.stats
@@ -242,5 +296,52 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Cluster metadata through this producer's connections.
     public func metadata(topic: String? = nil, timeout: Double = 5) throws -> KafkaClusterMetadata {
         try client.metadata(topic: topic, timeout: timeout)
+    }
+}
+
+/// A librdkafka topic handle owned by its producer's cache; keeps the client alive while it exists,
+/// so it is always destroyed before the client.
+public final class KafkaTopicHandle: @unchecked Sendable {
+    public let name: String
+    let rkt: OpaquePointer
+    let client: RDKafkaClient
+
+    init(name: String, rkt: OpaquePointer, client: RDKafkaClient) {
+        self.name = name; self.rkt = rkt; self.client = client
+    }
+
+    deinit { rd_kafka_topic_destroy(rkt) }
+}
+
+/// Adds headers to one outgoing message (valid only inside the `produce` closure).
+public struct KafkaHeaderWriter {
+    let handle: OpaquePointer?
+
+    public func add(_ name: StaticString, _ value: UnsafeRawBufferPointer) {
+        name.withUTF8Buffer { n in
+            n.withMemoryRebound(to: CChar.self) { c in
+                _ = rd_kafka_header_add(handle, c.baseAddress, c.count, value.baseAddress, value.count)
+            }
+        }
+    }
+
+    /// A header whose value is the decimal text of `value` (formatted on the stack).
+    public func add(_ name: StaticString, decimal value: Int64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var v = value.magnitude
+            var i = 20
+            repeat { i -= 1; buf[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 } while v > 0
+            if value < 0 { i -= 1; buf[i] = UInt8(ascii: "-") }
+            add(name, UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buf[i...])))
+        }
+    }
+
+    public func add(_ name: StaticString, decimal value: UInt64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var v = value
+            var i = 20
+            repeat { i -= 1; buf[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 } while v > 0
+            add(name, UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buf[i...])))
+        }
     }
 }

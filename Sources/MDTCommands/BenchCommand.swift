@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Pipeline
 
-/// `mdt bench parse|book|encode|kafka|clickhouse|redis|pipeline|all`: measured throughput and latency.
+/// `mdt bench parse|book|encode|kafka|clickhouse|redis|download|pipeline|all`: measured throughput and latency.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput and latency of every stage (parse, book, encode, Kafka, ClickHouse, Redis, pipeline).",
+        abstract: "Measure throughput and latency of every stage (parse, book, encode, Kafka, ClickHouse, Redis, download, pipeline).",
         discussion: """
             Each bench runs once unmeasured (warm-up), then --runs times, and reports the median of each figure \
             with latency percentiles (p50, p99, p99.9, max from an HDR histogram) where they apply, and the machine \
@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
             is reported as skipped with the reason. --iterations N (parse, book, encode) runs exactly N operations \
             without timing, for instruction counts under callgrind (scripts/bench-instructions.sh).
             """,
-        subcommands: [Parse.self, Book.self, Encode.self, Kafka.self, ClickHouse.self, Redis.self, PipelineCmd.self, All.self]
+        subcommands: [Parse.self, Book.self, Encode.self, Kafka.self, ClickHouse.self, Redis.self, Download.self, PipelineCmd.self, All.self]
     )
 }
 
@@ -102,6 +102,13 @@ extension BenchCommand {
         @OptionGroup var options: BenchOptions
         @OptionGroup(title: "Redis") var redis: RedisOptions
         func run() async throws { try BenchRun.run(["redis"], global: global, options: options, flags: [redis]) }
+    }
+    struct Download: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "download", abstract: "History parse + insert: IQFeed tick history -> ClickHouse, ticks/s.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: BenchOptions
+        @OptionGroup(title: "ClickHouse") var clickhouse: ClickHouseOptions
+        func run() async throws { try BenchRun.run(["download"], global: global, options: options, flags: [clickhouse]) }
     }
     struct PipelineCmd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "pipeline", abstract: "Synthetic feed -> collector -> sinks: sustained msgs/s, feed->Redis latency, CPU, RSS.")

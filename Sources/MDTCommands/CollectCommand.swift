@@ -38,6 +38,9 @@ struct CollectOptions: ParsableArguments {
     @Option(name: .long, help: "Level 2 watch: prices (WPL), orders (WOR) or none.")
     var depth: String = "prices"
 
+    @Option(name: .long, help: "Kafka message value: json (the event) or raw (the IQFeed line it came from).")
+    var encoding: String = "json"
+
     @Option(name: .long, help: "Watch only this stable-hash share of the symbols, i/n (e.g. 0/4).")
     var shard: String?
 
@@ -126,6 +129,9 @@ enum CollectSetup {
         guard let depth = DepthMode(rawValue: o.depth) else {
             throw CommandFailure(.usage, "--depth '\(o.depth)': expected prices, orders or none")
         }
+        guard let encoding = KafkaEncoding(rawValue: o.encoding) else {
+            throw CommandFailure(.usage, "--encoding '\(o.encoding)': expected json or raw")
+        }
         var symbols: [Symbol]
         if let spec = o.symbols {
             symbols = try SymbolList.parse(spec)
@@ -147,7 +153,7 @@ enum CollectSetup {
         try HomeDirectory.ensure(s.home)
         try HomeDirectory.ensure(runDir)
         return CollectConfig(
-            name: o.name, symbols: symbols, sinks: sinks, depth: depth,
+            name: o.name, symbols: symbols, sinks: sinks, depth: depth, kafkaEncoding: encoding,
             iqfeedHost: s.iqfeed.host, l1Port: s.iqfeed.l1Port, l2Port: s.iqfeed.l2Port,
             kafkaBrokers: s.kafka.bootstrapServers, kafkaProperties: s.kafka.properties, topicPrefix: s.kafka.topicPrefix,
             clickhouseURL: s.clickhouse.url, clickhouseUser: s.clickhouse.user,
@@ -155,6 +161,7 @@ enum CollectSetup {
             clickhouseFlushSeconds: Double(s.collect.flushMs) / 1000, clickhouseBatchRows: s.collect.batchSize,
             redisURL: s.redis.url, redisPassword: s.redis.password?.value,
             spoolDirectory: spool, spoolLimitBytes: s.collect.spoolLimitMB << 20,
+            redisPublish: RedisPublishMode(rawValue: s.redis.publish) ?? .latest,
             statusPath: statusPath(home: s.home, name: o.name), heartbeatTimeout: o.heartbeatTimeout)
     }
 

@@ -10,11 +10,13 @@ import Redis
 /// has delivered everything received. Figures:
 /// - `feed_msgs_per_s`: events received per second while the feed ran;
 /// - `delivered_msgs_per_s`: events received / (first event -> last sink caught up): the sustained rate with 0 lost;
-/// - feed->Redis latency: a second Redis connection polls `HMGET l1:SYM seq quote_ts trade_ts` for a sample of
-///   symbols in a tight pipelined loop; when `seq` changes, latency = wall now - the event time the server wrote
-///   (its wall clock, microsecond precision). A change is seen up to one poll round late, so the figures are an
-///   upper bound by about `poll_round_us`;
-/// - CPU (getrusage, cores used = CPU s / wall s) and RSS (VmRSS now, VmHWM peak) of the whole process,
+/// - feed->Redis latency: a second Redis connection subscribes to `md.SYM` of a sample of symbols; the Redis sink
+///   publishes there in the same pipelined round trip that writes `l1:SYM`, right after it, so a message's arrival
+///   is when the trade became visible in Redis. Latency = arrival wall time - the trade's time as the server wrote it
+///   in the line (its wall clock when it generated the trade, microsecond precision). Only trades are used: a
+///   quote line in the default fieldset carries no time of its own. Needs `redis.publish` latest or all;
+/// - CPU (getrusage, cores used = CPU s / wall s; CPU µs per message received, which is what a loaded machine
+///   changes least; `collector_cpu_us_per_msg` leaves out the synthetic server's market thread) and RSS (VmRSS now, VmHWM peak) of the whole process,
 ///   which includes the synthetic server.
 public struct PipelineBenchOptions: Sendable {
     public var seconds: Double
@@ -102,6 +104,8 @@ public enum PipelineBench {
             BenchFigure("feed_msgs_per_s", Double(r1 &- r0) / feedSeconds, "msg/s"),
             BenchFigure("delivered_msgs_per_s", Double(minDelivered) / max(totalSeconds, feedSeconds), "msg/s"),
             BenchFigure("cpu_cores_used", max(cpu / wall, 0.001), "cores"),
+            BenchFigure("cpu_us_per_msg", received > 0 ? cpu * 1e6 / Double(received) : 0, "us"),
+            BenchFigure("collector_cpu_us_per_msg", received > 0 ? max(0, cpu - server.marketCPUSeconds) * 1e6 / Double(received) : 0, "us"),
             BenchFigure("rss_mb", Double(mem.rss) / 1_048_576, "MB"),
             BenchFigure("peak_rss_mb", Double(BenchClock.memory().peak) / 1_048_576, "MB"),
         ]
@@ -110,8 +114,8 @@ public enum PipelineBench {
         if let sampler {
             let l = sampler.result()
             figures += l.latency.figures("feed_to_redis", unit: "us", scale: 0.001)
-            if l.rounds > 0 { figures.append(BenchFigure("poll_round_us", l.roundNanos / Double(l.rounds) / 1000, "us")) }
-            notes.append("feed->Redis: \(l.latency.count) samples from polling l1:SYM of \(min(64, symbols.count)) symbols")
+            notes.append("feed->Redis: \(l.latency.count) trades seen on pub/sub md.SYM of \(min(64, symbols.count)) symbols "
+                         + "(latency = arrival - the trade time the feed server wrote)")
         }
         notes.append("no warm-up run for the pipeline (each run starts a fresh server, collector and spool)")
         if !drained { notes.append("NOT drained within \(Int(o.drainTimeout)) s: sinks behind") }
@@ -131,25 +135,30 @@ public enum PipelineBench {
     }
 }
 
-/// Polls `l1:{SYM}` hashes on its own thread and connection and records arrival - event time.
+/// Subscribes to `md.{SYM}` of a sample of symbols on its own thread and connection, and records, for every
+/// trade message, arrival time - the trade's time as the feed server wrote it. The thread sleeps in poll(2)
+/// between messages, so it costs the pipeline almost nothing.
 final class LatencySampler: @unchecked Sendable {
-    struct Result { var latency = LatencyRecorder(); var rounds = 0; var roundNanos = 0.0 }
+    struct Result { var latency = LatencyRecorder(); var messages = 0 }
     let url: String
     let password: String?
     let symbols: [Symbol]
     let lock = NSLock()
     var stopping = false
     var res = Result()
+    let ready = DispatchSemaphore(value: 0)
     let done = DispatchSemaphore(value: 0)
 
     init(url: String, password: String?, symbols: [Symbol]) {
         self.url = url; self.password = password; self.symbols = symbols
     }
 
+    /// Starts the thread and returns once it is subscribed (or gave up).
     func start() {
         let t = Thread { [self] in loop(); done.signal() }
         t.name = "mdt-bench-latency"
         t.start()
+        _ = ready.wait(timeout: .now() + 10)
     }
 
     func stop() {
@@ -160,33 +169,41 @@ final class LatencySampler: @unchecked Sendable {
     func result() -> Result { lock.lock(); defer { lock.unlock() }; return res }
 
     func loop() {
-        guard let client = try? RedisClient(url: url, password: password) else { return }
-        var lastSeq = [Int64](repeating: -1, count: symbols.count)
-        var pipeline = RedisPipeline(expectedCommands: symbols.count, expectedBytes: 4096)
+        guard let sub = try? RedisSubscriber(url: url, password: password, channels: symbols.map { "md.\($0.text)" }) else {
+            ready.signal(); return
+        }
+        ready.signal()
         var local = Result()
         while true {
             lock.lock(); let stop = stopping; lock.unlock()
             if stop { break }
-            pipeline.reset()
-            for s in symbols {
-                pipeline.begin(); pipeline.arg("HMGET"); pipeline.arg("l1:" + s.text)
-                pipeline.arg("seq"); pipeline.arg("quote_ts"); pipeline.arg("trade_ts")
-            }
-            let t0 = BenchClock.nanos()
-            guard let r = try? client.execute(pipeline, collectReplies: true) else { Thread.sleep(forTimeInterval: 0.01); continue }
+            let next: RedisSubscriber.Message?
+            do { next = try sub.next(timeout: 0.2) } catch { break }
+            guard let m = next else { continue }
             let now = BenchClock.wallNanos()
-            local.rounds += 1
-            local.roundNanos += Double(BenchClock.nanos() &- t0)
-            for (i, v) in r.replies.enumerated() where i < symbols.count {
-                guard let a = v.array, a.count == 3, let seq = a[0].integer else { continue }
-                if lastSeq[i] >= 0 && seq != lastSeq[i] {
-                    let ts = max(a[1].integer ?? 0, a[2].integer ?? 0)
-                    if ts > 0 && now > ts { local.latency.record(UInt64(now - ts)) }
-                }
-                lastSeq[i] = seq
-            }
-            if local.rounds & 63 == 0 { lock.lock(); res = local; lock.unlock() }
+            local.messages += 1
+            if let ts = Self.tradeTime(m.payload), ts > 0, now > ts { local.latency.record(UInt64(now - ts)) }
+            if local.messages & 255 == 0 { lock.lock(); res = local; lock.unlock() }
         }
         lock.lock(); res = local; lock.unlock()
+    }
+
+    /// `ts_ns` of a trade message (`{"type":"trade",...,"ts_ns":N,...}`), nil for anything else.
+    static func tradeTime(_ json: [UInt8]) -> Int64? {
+        let type = Array("{\"type\":\"trade\"".utf8)
+        guard json.starts(with: type) else { return nil }
+        let key = Array("\"ts_ns\":".utf8)
+        guard json.count > key.count else { return nil }
+        var i = 0
+        while i + key.count <= json.count {
+            if json[i] == key[0] && Array(json[i..<(i + key.count)]) == key {
+                var v: Int64 = 0
+                var j = i + key.count
+                while j < json.count, json[j] >= 48, json[j] <= 57 { v = v &* 10 &+ Int64(json[j] - 48); j += 1 }
+                return v
+            }
+            i += 1
+        }
+        return nil
     }
 }

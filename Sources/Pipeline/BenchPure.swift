@@ -99,72 +99,138 @@ public enum PureBench {
 
     // MARK: book
 
-    /// A market-by-price day: per symbol a ladder around a drifting mid; updates hit the top levels most
-    /// (depth = min of two uniform draws over 20), 80% size changes, 12% deletes, 8% new levels that also
-    /// move the mid a tick. Applied to a `BookSet` (symbol lookup + ladder update), as the Redis sink does.
-    public static func bookUpdates(symbols: Int, count: Int, seed: UInt64 = 7) -> [BookUpdate] {
+    /// A market-by-price workload that stays consistent however often its cycle is replayed.
+    public struct BookWorkload: Sendable {
+        /// 10 levels a side per symbol around its mid (`levelSummary` rows): apply once, before `cycle`.
+        public var opening: [BookUpdate]
+        /// Incremental updates that leave every book exactly as `opening` left it. Replay k (from 0) must add
+        /// `k * span` to the event times so time keeps moving forward.
+        public var cycle: [BookUpdate]
+        /// Event-time span of one cycle (ns).
+        public var span: Nanos
+    }
+
+    /// A market-by-price day over `symbols` symbols: `opening`, then a `count`-update cycle (rounded up to even).
+    /// The first half is generated against a model of every ladder: 80% size changes of an existing level, 10%
+    /// deletes of an existing level (while a side has more than 5), 10% new levels priced from the opposite best
+    /// (so a book never crosses or locks; while a side has fewer than 30). Depths are the min of two uniform
+    /// draws, so the top levels are hit most. The second half undoes the first in reverse order (each row sets a
+    /// level back to its previous size and count, or deletes a level the first half added), which visits the
+    /// same consistent states backwards and brings every book back to the opening.
+    public static func bookWorkload(symbols: Int, count: Int, seed: UInt64 = 7) -> BookWorkload {
+        struct Level { var tick: Int64; var size: UInt32; var orders: UInt32 }
         var rng = BenchRandom(seed: seed)
         let n = max(1, symbols)
         let syms = (0..<n).map { Symbol(unchecked: "S\($0)") }
         let tick: Int64 = 10_000_000  // 0.01
-        var mids = (0..<n).map { _ in Int64(10 + rng.below(490)) * 1_000_000_000 }
-        var out: [BookUpdate] = []
-        out.reserveCapacity(count + n * 20)
-        var t: Nanos = Time.utcNanos(year: 2026, month: 11, day: 23, hour: 14, minute: 30)
-        // Opening snapshot: 10 levels a side.
+        let t0: Nanos = Time.utcNanos(year: 2026, month: 11, day: 23, hour: 14, minute: 30)
+        // ladders[symbol][side]: best first (bids descending ticks, asks ascending).
+        var ladders: [[[Level]]] = []
+        ladders.reserveCapacity(n)
+        var opening: [BookUpdate] = []
+        opening.reserveCapacity(n * 20)
         for i in 0..<n {
+            let mid = Int64(10 + rng.below(490)) * 100  // in ticks
+            var sides: [[Level]] = [[], []]
             for d in 0..<10 {
                 for side in [Side.bid, Side.ask] {
-                    let p = side == .bid ? mids[i] - Int64(d + 1) * tick : mids[i] + Int64(d + 1) * tick
-                    out.append(BookUpdate(symbol: syms[i], eventTime: t, action: .levelSummary, side: side,
-                                          price: Price(raw: p), size: UInt32(100 + rng.below(5000)),
-                                          orderCount: UInt32(1 + rng.below(20))))
+                    let l = Level(tick: side == .bid ? mid - Int64(d + 1) : mid + Int64(d + 1),
+                                  size: UInt32(100 + rng.below(5000)), orders: UInt32(1 + rng.below(20)))
+                    sides[Int(side.rawValue)].append(l)
+                    opening.append(BookUpdate(symbol: syms[i], eventTime: t0, action: .levelSummary, side: side,
+                                              price: Price(raw: l.tick * tick), size: l.size, orderCount: l.orders))
                 }
             }
+            ladders.append(sides)
         }
-        while out.count < count + n * 20 {
-            t += 1000
+        func row(_ i: Int, _ side: Side, _ action: BookAction, _ l: Level) -> BookUpdate {
+            BookUpdate(symbol: syms[i], eventTime: 0, action: action, side: side, price: Price(raw: l.tick * tick),
+                       size: action == .levelDelete ? 0 : l.size, orderCount: action == .levelDelete ? 0 : l.orders)
+        }
+        let half = max(1, (count + 1) / 2)
+        var forward: [BookUpdate] = []
+        var undo: [BookUpdate] = []
+        forward.reserveCapacity(half); undo.reserveCapacity(half)
+        for _ in 0..<half {
             let i = rng.below(n)
             let side: Side = rng.below(2) == 0 ? .bid : .ask
-            let d = min(rng.below(20), rng.below(20))
+            let s = Int(side.rawValue)
+            let levels = ladders[i][s]
+            let depth = min(rng.below(levels.count), rng.below(levels.count))
             let roll = rng.below(100)
-            if roll >= 92 { mids[i] += rng.below(2) == 0 ? tick : -tick }
-            let p = side == .bid ? mids[i] - Int64(d + 1) * tick : mids[i] + Int64(d + 1) * tick
-            let action: BookAction = roll < 80 ? .levelUpdate : (roll < 92 ? .levelDelete : .levelUpdate)
-            out.append(BookUpdate(symbol: syms[i], eventTime: t, action: action, side: side, price: Price(raw: p),
-                                  size: action == .levelDelete ? 0 : UInt32(1 + rng.below(5000)),
-                                  orderCount: action == .levelDelete ? 0 : UInt32(1 + rng.below(20))))
+            let fresh = Level(tick: 0, size: UInt32(1 + rng.below(5000)), orders: UInt32(1 + rng.below(20)))
+            if roll < 80 || (roll < 90 && levels.count <= 5) || (roll >= 90 && levels.count >= 30) {
+                var l = levels[depth]
+                undo.append(row(i, side, .levelUpdate, l))
+                l.size = fresh.size; l.orders = fresh.orders
+                ladders[i][s][depth] = l
+                forward.append(row(i, side, .levelUpdate, l))
+            } else if roll < 90 {
+                let l = levels[depth]
+                undo.append(row(i, side, .levelUpdate, l))
+                ladders[i][s].remove(at: depth)
+                forward.append(row(i, side, .levelDelete, l))
+            } else {
+                // A new level priced off the opposite best: below the best ask / above the best bid.
+                let d = Int64(1 + min(rng.below(20), rng.below(20)))
+                let oppositeBest = ladders[i][1 - s][0].tick
+                let p = side == .bid ? oppositeBest - d : oppositeBest + d
+                let at = levels.firstIndex { side == .bid ? $0.tick <= p : $0.tick >= p } ?? levels.count
+                let l = Level(tick: p, size: fresh.size, orders: fresh.orders)
+                if at < levels.count && levels[at].tick == p {
+                    undo.append(row(i, side, .levelUpdate, levels[at]))
+                    ladders[i][s][at] = l
+                } else {
+                    undo.append(row(i, side, .levelDelete, l))
+                    ladders[i][s].insert(l, at: at)
+                }
+                forward.append(row(i, side, .levelUpdate, l))
+            }
         }
-        return out
+        var cycle = forward + undo.reversed()
+        for k in cycle.indices { cycle[k].eventTime = t0 + Int64(k + 1) * 1000 }
+        return BookWorkload(opening: opening, cycle: cycle, span: Int64(cycle.count + 1) * 1000)
+    }
+
+    /// `bookWorkload`'s opening followed by one cycle: a consistent market-by-price stream.
+    public static func bookUpdates(symbols: Int, count: Int, seed: UInt64 = 7) -> [BookUpdate] {
+        let w = bookWorkload(symbols: symbols, count: count, seed: seed)
+        return w.opening + w.cycle
     }
 
     public static func book(budget: BenchBudget, symbols: Int) -> BenchResult {
-        let updates = bookUpdates(symbols: symbols, count: max(workloadSize, symbols * 20))
+        let w = bookWorkload(symbols: symbols, count: max(workloadSize, symbols * 20))
         var books = BookSet(symbolCapacity: symbols)
+        for u in w.opening { books.apply(u) }
+        let openingIssues = books.counters.inconsistencies
         var r = LoopResult()
         let timed = budget.iterations == nil
         var issues = 0
-        updates.withUnsafeBufferPointer { all in
-            var next = 0
-            let start = BenchClock.nanos()
-            while budget.more(done: r.ops, start: start) {
-                let n = budget.iterations.map { min(batch, $0 - r.ops) } ?? batch
-                let t0 = timed ? BenchClock.nanos() : 0
-                for _ in 0..<n {
-                    if !books.apply(all[next]).issues.isEmpty { issues += 1 }
-                    next += 1
-                    if next == all.count { next = 0 }
-                }
-                if timed { r.latency.record((BenchClock.nanos() &- t0) / UInt64(n)) }
-                r.ops += n
+        var cycle = w.cycle
+        var next = 0
+        let start = BenchClock.nanos()
+        while budget.more(done: r.ops, start: start) {
+            // A batch never straddles the end of the cycle: the times move forward between batches.
+            let n = min(budget.iterations.map { min(batch, $0 - r.ops) } ?? batch, cycle.count - next)
+            let t0 = timed ? BenchClock.nanos() : 0
+            for k in next..<(next + n) where !books.apply(cycle[k]).issues.isEmpty { issues += 1 }
+            if timed { r.latency.record((BenchClock.nanos() &- t0) / UInt64(n)) }
+            r.ops += n
+            next += n
+            if next == cycle.count {
+                next = 0
+                for k in cycle.indices { cycle[k].eventTime &+= w.span }
             }
-            r.nanos = BenchClock.nanos() &- start
         }
+        r.nanos = BenchClock.nanos() &- start
         return BenchResult(name: "book", figures: r.figures("book", opName: "updates"),
-                           counts: ["updates": r.ops, "updates_with_issues": issues, "books": books.count], notes: [
-            "BookSet.apply of a market-by-price stream over \(symbols) symbols (\(updates.count) updates, replayed "
-                + "cyclically); latency = mean ns/update of batches of \(batch) (clock read amortised), so max and "
-                + "p99.9 are batch means, not single updates",
+                           counts: ["updates": r.ops, "updates_with_issues": issues + Int(openingIssues), "books": books.count], notes: [
+            "BookSet.apply of a market-by-price stream over \(symbols) symbols (uniform): an untimed opening of 10 levels "
+                + "a side, then a \(w.cycle.count)-update cycle (80% size changes, 10% deletes, 10% new levels, top levels "
+                + "most) that returns every book to the opening, replayed with event times moved forward by its span, so "
+                + "a consistent stream: updates_with_issues should be 0",
+            "latency = mean ns/update of batches of \(batch) (clock read amortised), so max and p99.9 are batch means, "
+                + "not single updates",
         ])
     }
 

@@ -30,25 +30,29 @@ public struct CollectConfig: Sendable {
     public var clickhouseBatchRows: Int
     public var redisURL: String
     public var redisPassword: String?
+    /// What Kafka messages hold (`--encoding`).
+    public var kafkaEncoding: KafkaEncoding = .json
+    /// What the Redis sink publishes on `md.{SYM}`.
+    public var redisPublish: RedisPublishMode = .latest
     public var spoolDirectory: String
     public var spoolLimitBytes: Int
     /// Where the collector writes its status JSON every second (for `mdt collect status`).
     public var statusPath: String?
     public var heartbeatTimeout: Double
 
-    public init(name: String, symbols: [Symbol], sinks: [SinkKind], depth: DepthMode = .prices,
+    public init(name: String, symbols: [Symbol], sinks: [SinkKind], depth: DepthMode = .prices, kafkaEncoding: KafkaEncoding = .json,
                 iqfeedHost: String, l1Port: Int, l2Port: Int, kafkaBrokers: String, kafkaProperties: [String: String] = [:],
                 topicPrefix: String = "", clickhouseURL: String, clickhouseUser: String, clickhousePassword: String,
                 clickhouseDatabase: String, clickhouseFlushSeconds: Double = 1, clickhouseBatchRows: Int = 200_000,
                 redisURL: String, redisPassword: String? = nil, spoolDirectory: String, spoolLimitBytes: Int = 1 << 30,
-                statusPath: String? = nil, heartbeatTimeout: Double = 5) {
-        self.name = name; self.symbols = symbols; self.sinks = sinks; self.depth = depth
+                redisPublish: RedisPublishMode = .latest, statusPath: String? = nil, heartbeatTimeout: Double = 5) {
+        self.name = name; self.symbols = symbols; self.sinks = sinks; self.depth = depth; self.kafkaEncoding = kafkaEncoding
         self.iqfeedHost = iqfeedHost; self.l1Port = l1Port; self.l2Port = l2Port
         self.kafkaBrokers = kafkaBrokers; self.kafkaProperties = kafkaProperties; self.topicPrefix = topicPrefix
         self.clickhouseURL = clickhouseURL; self.clickhouseUser = clickhouseUser; self.clickhousePassword = clickhousePassword
         self.clickhouseDatabase = clickhouseDatabase; self.clickhouseFlushSeconds = clickhouseFlushSeconds
         self.clickhouseBatchRows = clickhouseBatchRows
-        self.redisURL = redisURL; self.redisPassword = redisPassword
+        self.redisURL = redisURL; self.redisPassword = redisPassword; self.redisPublish = redisPublish
         self.spoolDirectory = spoolDirectory; self.spoolLimitBytes = spoolLimitBytes
         self.statusPath = statusPath; self.heartbeatTimeout = heartbeatTimeout
     }
@@ -121,7 +125,8 @@ public final class CollectService: @unchecked Sendable {
         do {
             feed = try IQFeedFeed(options: .init(host: config.iqfeedHost, l1Port: config.l1Port, l2Port: config.l2Port,
                                                  depth: config.depth, heartbeatTimeout: config.heartbeatTimeout,
-                                                 clientName: "mdt-\(config.name)"),
+                                                 clientName: "mdt-\(config.name)",
+                                                 keepRawLines: config.sinks.contains(.kafka) && config.kafkaEncoding == .raw),
                                   symbols: config.symbols, collector: collector, logger: logger)
         } catch { throw .sinkSetup(.kafka, "\(error)") }
         metricsRedis = config.sinks.contains(.redis)
@@ -133,11 +138,15 @@ public final class CollectService: @unchecked Sendable {
         case .kafka:
             var props = c.kafkaProperties
             props["client.id"] = props["client.id"] ?? "mdt-collect-\(c.name)"
+            // The sink learns success from flush() and failures from the error reports: a report per delivered
+            // message would cost a callback and a lock each, for nothing.
+            props["delivery.report.only.error"] = props["delivery.report.only.error"] ?? "true"
             let producer: KafkaProducer
             do { producer = try KafkaProducer(brokers: c.kafkaBrokers, properties: props, logger: logger) } catch {
                 throw CollectError.sinkSetup(.kafka, "\(error)")
             }
-            return KafkaSink(producer: producer, topics: KafkaTopics(prefix: c.topicPrefix), source: "mdt-collect-\(c.name)")
+            return KafkaSink(producer: producer, topics: KafkaTopics(prefix: c.topicPrefix), source: "mdt-collect-\(c.name)",
+                             encoding: c.kafkaEncoding)
         case .clickhouse:
             let client = try ClickHouseClient(url: c.clickhouseURL, user: c.clickhouseUser, password: c.clickhousePassword,
                                               database: nil, logger: logger)
@@ -156,7 +165,7 @@ public final class CollectService: @unchecked Sendable {
                 if case .authenticationFailed = error { throw CollectError.sinkSetup(.redis, "\(error)") }
                 logger.warning("Redis is not reachable now; events wait in the spool until it is: \(error)")
             }
-            return RedisSink(client: client)
+            return RedisSink(client: client, publish: c.redisPublish)
         }
     }
 

@@ -45,10 +45,10 @@ public final class Collector: @unchecked Sendable {
     public func start() { for d in drivers { d.start() } }
 
     /// Accepts a batch from a feed thread (events get their `seq`). Blocks only while the spool is full.
-    public func accept(_ events: inout [MarketEvent]) throws(JournalError) {
+    public func accept(_ events: inout [MarketEvent], lines: RawLines? = nil) throws(JournalError) {
         guard !events.isEmpty else { return }
         var waited = false
-        try journal.append(&events, waited: &waited)
+        try journal.append(&events, lines: lines, waited: &waited)
         received.wrappingIncrement(by: UInt64(events.count), ordering: .relaxed)
         if waited {
             backpressureWaits.wrappingIncrement(ordering: .relaxed)

@@ -13,8 +13,9 @@ public struct DownloaderConfiguration: Sendable {
     public var lookupRate: Double = 50
     /// Lookup connections working in parallel (each with its own ClickHouse connection).
     public var concurrency: Int = 4
-    /// Rows per RowBinary insert: a reply is never held whole in memory.
-    public var chunkRows: Int = 10_000
+    /// Rows per RowBinary insert: a reply is never held whole in memory. ClickHouse wants big, rare inserts:
+    /// 100k-row chunks cost its server a third of the CPU per row that 10k-row chunks do (measured on 18.16).
+    public var chunkRows: Int = 100_000
     public var clickhouse: DownloadClickHouse
     /// Redo units already done (and failed ones that gave up).
     public var force = false

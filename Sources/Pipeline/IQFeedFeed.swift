@@ -24,10 +24,12 @@ public final class IQFeedFeed: @unchecked Sendable {
         public var depth: DepthMode
         public var heartbeatTimeout: Double
         public var clientName: String
+        /// Keep each event's IQFeed line in the journal (for `--encoding raw`).
+        public var keepRawLines: Bool
         public init(host: String, l1Port: Int = 5009, l2Port: Int = 9200, depth: DepthMode = .prices,
-                    heartbeatTimeout: Double = 5, clientName: String = "mdt") {
+                    heartbeatTimeout: Double = 5, clientName: String = "mdt", keepRawLines: Bool = false) {
             self.host = host; self.l1Port = l1Port; self.l2Port = l2Port; self.depth = depth
-            self.heartbeatTimeout = heartbeatTimeout; self.clientName = clientName
+            self.heartbeatTimeout = heartbeatTimeout; self.clientName = clientName; self.keepRawLines = keepRawLines
         }
     }
 
@@ -125,12 +127,27 @@ public final class IQFeedFeed: @unchecked Sendable {
 
     final class EventBox: @unchecked Sendable {
         var events: [MarketEvent] = []
+        var lines = RawLines()
         init() { events.reserveCapacity(1024) }
+    }
+
+    /// Gives every event appended since `from` line `i` of the batch (when raw lines are kept).
+    func noteLines<M>(_ box: EventBox, from: Int, _ batch: StreamBatch<M>, _ i: Int) {
+        guard options.keepRawLines else { return }
+        for _ in from..<box.events.count { batch.withLine(i) { box.lines.append($0) } }
+    }
+
+    func noteNoLine(_ box: EventBox) {
+        guard options.keepRawLines else { return }
+        while box.lines.count < box.events.count { box.lines.appendEmpty() }
     }
 
     func handleL1(_ batch: StreamBatch<Level1Message>, _ box: EventBox) {
         box.events.removeAll(keepingCapacity: true)
-        for m in batch.messages {
+        box.lines.removeAll()
+        for (i, m) in batch.messages.enumerated() {
+            let before = box.events.count
+            defer { if box.events.count > before { noteLines(box, from: before, batch, i) } }
             switch m {
             case .update(let u):
                 // A `P` summary repeats the last trade: keep its quote (current state), not the trade.
@@ -149,6 +166,7 @@ public final class IQFeedFeed: @unchecked Sendable {
 
     func handleL2(_ batch: StreamBatch<Level2Message>, _ box: EventBox) {
         box.events.removeAll(keepingCapacity: true)
+        box.lines.removeAll()
         // After every (re)connect IQFeed sends a fresh snapshot with no marker. Record a `clear` of both
         // sides first, so anyone rebuilding books from the stored events (mdt book, replay) starts clean.
         if let l2, l2.connectCount != l2ConnectsSeen {
@@ -159,8 +177,11 @@ public final class IQFeedFeed: @unchecked Sendable {
                                                        action: .clear, side: side)))
                 }
             }
+            noteNoLine(box)
         }
-        for m in batch.messages {
+        for (i, m) in batch.messages.enumerated() {
+            let before = box.events.count
+            defer { if box.events.count > before { noteLines(box, from: before, batch, i) } }
             switch m {
             case .book(let b): box.events.append(.book(b))
             case .system(.clearDepth(let sym, let side)):
@@ -178,7 +199,7 @@ public final class IQFeedFeed: @unchecked Sendable {
     func deliver(_ box: EventBox) {
         guard !box.events.isEmpty else { return }
         do throws(JournalError) {
-            try collector.accept(&box.events)
+            try collector.accept(&box.events, lines: options.keepRawLines ? box.lines : nil)
         } catch {
             lock.lock()
             if acceptFailure == nil {

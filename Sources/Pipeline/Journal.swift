@@ -13,14 +13,19 @@ import MarketData
 /// Files (mode 0600) under `directory`: `NNNNNNNNNNNNNNNNNNNN.seg` (named by the first batch sequence
 /// they hold) and `<sink>.cursor` (8-byte little-endian batch sequence).
 /// Record: u32 payload length, u64 batch sequence, u32 event count, u64 first event seq, payload
-/// (events in `EventCodec` form).
+/// (events in `EventCodec` form, then, only when the feed kept them, the raw lines: per event a u32
+/// length and the line's bytes).
 public final class Journal: @unchecked Sendable {
     public struct Options: Sendable {
         public var segmentBytes: Int
         public var limitBytes: Int
         public var memoryBatches: Int
-        public init(segmentBytes: Int = 32 << 20, limitBytes: Int = 1 << 30, memoryBatches: Int = 4096) {
+        /// At most this many events are kept in memory (about 110 bytes each); older batches are read from disk.
+        public var memoryEvents: Int
+        public init(segmentBytes: Int = 32 << 20, limitBytes: Int = 1 << 30, memoryBatches: Int = 4096,
+                    memoryEvents: Int = 250_000) {
             self.segmentBytes = segmentBytes; self.limitBytes = limitBytes; self.memoryBatches = memoryBatches
+            self.memoryEvents = memoryEvents
         }
     }
 
@@ -31,7 +36,10 @@ public final class Journal: @unchecked Sendable {
     let condition = NSCondition()
     // Guarded by `condition`:
     var index: [UInt64: Location] = [:]
-    var recent: [UInt64: [MarketEvent]] = [:]
+    var recent: [UInt64: JournalBatch] = [:]
+    /// Events held in `recent`, and the oldest batch sequence that may still be there.
+    var recentEvents = 0
+    var recentLow: UInt64 = 1
     var segments: [(first: UInt64, size: Int)] = []
     var cursors: [String: UInt64] = [:]
     var cursorFDs: [String: Int32] = [:]
@@ -48,6 +56,7 @@ public final class Journal: @unchecked Sendable {
         self.options = options
         try Journal.makeDirectory(directory)
         try recover()
+        recentLow = lastSeq + 1
         for sink in sinks { try openCursor(sink) }
         encodeBuffer.reserveCapacity(1 << 20)
     }
@@ -71,7 +80,8 @@ public final class Journal: @unchecked Sendable {
     /// Stamps each event with the next collector sequence number, appends the batch and returns its
     /// batch sequence. Blocks while the journal is over its size limit (`waited` tells the caller).
     @discardableResult
-    public func append(_ events: inout [MarketEvent], waited: UnsafeMutablePointer<Bool>? = nil) throws(JournalError) -> UInt64 {
+    public func append(_ events: inout [MarketEvent], lines: RawLines? = nil,
+                       waited: UnsafeMutablePointer<Bool>? = nil) throws(JournalError) -> UInt64 {
         condition.lock()
         defer { condition.unlock() }
         while totalBytes >= options.limitBytes && !closed {
@@ -94,6 +104,8 @@ public final class Journal: @unchecked Sendable {
         encodeBuffer.removeAll(keepingCapacity: true)
         encodeBuffer.append(contentsOf: [UInt8](repeating: 0, count: 24))
         for e in events { EventCodec.encode(e, into: &encodeBuffer) }
+        let keptLines = lines.flatMap { $0.count == events.count ? $0 : nil }
+        keptLines?.encode(into: &encodeBuffer)
         let payload = encodeBuffer.count - 24
         encodeBuffer.withUnsafeMutableBytes { p in
             p.storeBytes(of: UInt32(payload).littleEndian, toByteOffset: 0, as: UInt32.self)
@@ -109,8 +121,12 @@ public final class Journal: @unchecked Sendable {
         segments[segments.count - 1].size += encodeBuffer.count
         totalBytes += encodeBuffer.count
         index[seq] = Location(segment: segments[segments.count - 1].first, offset: offset, length: encodeBuffer.count, events: events.count)
-        recent[seq] = events
-        if recent.count > options.memoryBatches { recent[seq - UInt64(options.memoryBatches)] = nil }
+        recent[seq] = JournalBatch(events: events, lines: keptLines)
+        recentEvents += events.count
+        while recentLow < seq && (recent.count > options.memoryBatches || recentEvents > options.memoryEvents) {
+            dropRecentLocked(recentLow)
+            recentLow += 1
+        }
         lastSeq = seq
         condition.broadcast()
         return seq
@@ -154,8 +170,13 @@ public final class Journal: @unchecked Sendable {
 
     /// Batch `seq`, from memory when recent, else read back from disk.
     public func batch(_ seq: UInt64) throws(JournalError) -> [MarketEvent]? {
+        try batchWithLines(seq)?.events
+    }
+
+    /// Batch `seq` with its raw lines (if the feed kept them).
+    public func batchWithLines(_ seq: UInt64) throws(JournalError) -> JournalBatch? {
         condition.lock()
-        if let events = recent[seq] { condition.unlock(); return events }
+        if let b = recent[seq] { condition.unlock(); return b }
         guard let loc = index[seq] else { condition.unlock(); return nil }
         condition.unlock()
         return try readBatch(loc, seq: seq)
@@ -202,13 +223,17 @@ public final class Journal: @unchecked Sendable {
             unlink(segmentPath(seg.first))
             totalBytes -= seg.size
             var s = seg.first
-            while s < segments[0].first { index[s] = nil; recent[s] = nil; s += 1 }
+            while s < segments[0].first { index[s] = nil; dropRecentLocked(s); s += 1 }
         }
         // Keep memory bounded for batches already consumed by everyone.
-        if let oldest = recent.keys.min(), oldest <= minCursor {
-            var s = oldest
-            while s <= minCursor { recent[s] = nil; s += 1 }
+        while recentLow <= minCursor && recentLow <= lastSeq {
+            dropRecentLocked(recentLow)
+            recentLow += 1
         }
+    }
+
+    func dropRecentLocked(_ seq: UInt64) {
+        if let b = recent.removeValue(forKey: seq) { recentEvents -= b.events.count }
     }
 
     func openCursor(_ sink: String) throws(JournalError) {
@@ -257,7 +282,7 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    func readBatch(_ loc: Location, seq: UInt64) throws(JournalError) -> [MarketEvent] {
+    func readBatch(_ loc: Location, seq: UInt64) throws(JournalError) -> JournalBatch {
         let path = segmentPath(loc.segment)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .io(path: path, errno: errno) }
@@ -267,6 +292,7 @@ public final class Journal: @unchecked Sendable {
         if n != loc.length { throw .corrupt(path: path, offset: loc.offset, reason: "short read") }
         var events: [MarketEvent] = []
         events.reserveCapacity(loc.events)
+        var lines: RawLines?
         let result: JournalError? = buf.withUnsafeBytes { p in
             var off = 24
             for _ in 0..<loc.events {
@@ -274,10 +300,16 @@ public final class Journal: @unchecked Sendable {
                     return .corrupt(path: path, offset: loc.offset + off, reason: error.description)
                 }
             }
+            if off < p.count {
+                guard let l = RawLines.decode(p, offset: off, count: loc.events) else {
+                    return .corrupt(path: path, offset: loc.offset + off, reason: "bad raw line section")
+                }
+                lines = l
+            }
             return nil
         }
         if let result { throw result }
-        return events
+        return JournalBatch(events: events, lines: lines)
     }
 
     static func makeDirectory(_ path: String) throws(JournalError) {

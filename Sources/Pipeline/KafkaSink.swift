@@ -32,7 +32,17 @@ public struct KafkaTopics: Sendable, Equatable {
     }
 }
 
-/// Produces one JSON message per event, keyed by symbol (so per-symbol order holds within a partition),
+/// What a Kafka message's value holds.
+public enum KafkaEncoding: String, Sendable, CaseIterable {
+    /// The event as JSON (`JSONEventEncoder`): what the loader role and ClickHouse's Kafka engine read.
+    case json
+    /// The IQFeed line the event was parsed from, byte for byte (a `Q` line with a trade and a quote goes
+    /// to both the trades and the quotes topic). Events mdt makes itself (the `clear` before each Level 2
+    /// snapshot) are not sent: they have no line.
+    case raw
+}
+
+/// Produces one message per event (JSON, or the raw IQFeed line), keyed by symbol (so per-symbol order holds within a partition),
 /// with headers `source`, `receive_ns` and `seq`. A delivery returns once librdkafka has resolved
 /// every message (flush); if any failed, the whole delivery is retried (at-least-once: the consumer
 /// side de-duplicates on `(symbol, ts, seq)`).
@@ -43,37 +53,47 @@ public final class KafkaSink: EventSink {
     let producer: KafkaProducer
     let topics: KafkaTopics
     let source: String
+    let sourceBytes: [UInt8]
+    public let encoding: KafkaEncoding
     let flushTimeout: Double
     var value: [UInt8] = []
-    var key: [UInt8] = []
 
-    public init(producer: KafkaProducer, topics: KafkaTopics = KafkaTopics(), source: String = "mdt",
+    public init(producer: KafkaProducer, topics: KafkaTopics = KafkaTopics(), source: String = "mdt", encoding: KafkaEncoding = .json,
                 flushTimeout: Double = 60, maxEvents: Int = 50_000, name: String = "kafka") {
         self.producer = producer
         self.topics = topics
         self.source = source
+        self.encoding = encoding
+        self.sourceBytes = Array(source.utf8)
         self.flushTimeout = flushTimeout
         self.maxEventsPerDelivery = maxEvents
         self.name = name
         value.reserveCapacity(1024)
     }
 
+    public var wantsRawLines: Bool { encoding == .raw }
+
     public func deliver(_ batches: [[MarketEvent]]) throws {
+        try deliver(journal: batches.map { JournalBatch(events: $0) })
+    }
+
+    public func deliver(journal batches: [JournalBatch]) throws {
         _ = producer.takeFailed()
         let failedBefore = producer.stats.failed
-        let sourceHeader = KafkaHeader("source", source)
+        let handles = try topicHandles()
         for batch in batches {
-            for e in batch {
-                value.removeAll(keepingCapacity: true)
-                JSONEventEncoder.append(e, to: &value)
-                key.removeAll(keepingCapacity: true)
-                key.append(contentsOf: e.symbol.text.utf8)
-                let (recv, seq) = Self.receiveAndSeq(e)
-                let headers = [sourceHeader, KafkaHeader("receive_ns", String(recv)), KafkaHeader("seq", String(seq))]
-                try value.withUnsafeBytes { v in
-                    try key.withUnsafeBytes { k in
-                        try producer.produce(topic: topics.topic(for: e), key: k, value: v, headers: headers)
+            if encoding == .raw, let lines = batch.lines {
+                for (i, e) in batch.events.enumerated() {
+                    // Events mdt made itself (the clear before each Level 2 snapshot) have no line to send.
+                    try lines.withLine(i) { line in
+                        if !line.isEmpty { try produce(e, line, handles) }
                     }
+                }
+            } else {
+                for e in batch.events {
+                    value.removeAll(keepingCapacity: true)
+                    JSONEventEncoder.append(e, to: &value)
+                    try value.withUnsafeBytes { try produce(e, $0, handles) }
                 }
             }
             producer.poll(timeout: 0)
@@ -83,6 +103,37 @@ public final class KafkaSink: EventSink {
         if !failed.isEmpty || producer.stats.failed != failedBefore {
             throw KafkaSinkError.deliveryFailed(count: max(failed.count, 1), reason: failed.first?.error ?? "delivery failed")
         }
+    }
+
+    /// One message: key = symbol, headers source / receive_ns / seq.
+    func produce(_ e: MarketEvent, _ value: UnsafeRawBufferPointer, _ handles: Handles) throws {
+        let (recv, seq) = Self.receiveAndSeq(e)
+        let topic: KafkaTopicHandle
+        switch e {
+        case .trade: topic = handles.trades
+        case .quote: topic = handles.quotes
+        case .book: topic = handles.book
+        case .bar: topic = handles.bars
+        }
+        var symbol = e.symbol.text
+        try symbol.withUTF8 { k in
+            try producer.produce(topic, key: UnsafeRawBufferPointer(k), value: value, headerCount: 3) { h in
+                sourceBytes.withUnsafeBytes { h.add("source", $0) }
+                h.add("receive_ns", decimal: recv)
+                h.add("seq", decimal: seq)
+            }
+        }
+    }
+
+    struct Handles { let trades, quotes, book, bars: KafkaTopicHandle }
+    var handles: Handles?
+
+    func topicHandles() throws -> Handles {
+        if let handles { return handles }
+        let h = Handles(trades: try producer.topic(topics.trades), quotes: try producer.topic(topics.quotes),
+                        book: try producer.topic(topics.book), bars: try producer.topic(topics.bars))
+        handles = h
+        return h
     }
 
     public func close() { try? producer.close(timeout: 5) }

@@ -3,12 +3,24 @@ import Foundation
 import MarketData
 import Redis
 
-/// Keeps the live state in Redis, one pipelined round trip per delivery:
+/// What the Redis sink publishes on `md.{SYM}`.
+public enum RedisPublishMode: String, Sendable, CaseIterable {
+    /// Every trade and quote, one message each.
+    case all
+    /// Per symbol and delivery, the latest quote and the latest trade (a conflated live view: at low
+    /// rates every event is its own delivery, under load subscribers see the newest state, not a backlog).
+    case latest
+    /// Nothing is published.
+    case off
+}
+
+/// Keeps the live state in Redis, one pipelined round trip per delivery. Redis is the cache of the
+/// *latest* state, so each delivery is conflated per symbol before anything is sent:
 /// - `l1:{SYM}` hash: latest quote (bid, bid_size, ask, ask_size, quote_ts) and trade (last, last_size,
-///   volume, trade_ts);
+///   volume, trade_ts), plus recv_ts and seq of the newest of the two: ONE `HSET` per symbol per delivery;
 /// - `book:{SYM}` string: top-N levels per side as JSON, written once per symbol per delivery;
-/// - `tape:{SYM}` stream of recent trades, capped with `XADD MAXLEN ~ N`;
-/// - `md.{SYM}` pub/sub: one message per event as the same JSON the Kafka topics carry.
+/// - `tape:{SYM}` stream: every trade (`XADD MAXLEN ~ N`), in order;
+/// - `md.{SYM}` pub/sub: the same JSON the Kafka topics carry, per `RedisPublishMode`.
 /// Writes are idempotent (a redelivery overwrites with the same values), except that a redelivered
 /// trade is added to the tape again.
 public final class RedisSink: EventSink {
@@ -18,32 +30,47 @@ public final class RedisSink: EventSink {
     let client: RedisClient
     let depth: Int
     let tapeLength: Int
-    let publish: Bool
+    let publishMode: RedisPublishMode
     var books = BookSet(symbolCapacity: 4096)
     var pipeline = RedisPipeline(expectedCommands: 4096, expectedBytes: 1 << 20)
-    var changedBooks: Set<Symbol> = []
+    /// This delivery's per-symbol state, in first-seen order (reused between deliveries).
+    var slots: [Symbol: Int] = [:]
+    var latest: [Latest] = []
     var json: [UInt8] = []
     var levels: [BookLevel] = []
     var key: [UInt8] = []
+    /// Commands sent by the last delivery (for tests and benchmarks).
+    public private(set) var lastCommandCount = 0
 
-    public init(client: RedisClient, depth: Int = 10, tapeLength: Int = 1000, publish: Bool = true,
+    struct Latest {
+        var symbol: Symbol
+        var quote: Quote?
+        var trade: Trade?
+        var bookChanged = false
+    }
+
+    public init(client: RedisClient, depth: Int = 10, tapeLength: Int = 1000, publish: RedisPublishMode = .latest,
                 maxEvents: Int = 20_000, name: String = "redis") {
         self.client = client
         self.depth = depth
         self.tapeLength = tapeLength
-        self.publish = publish
+        self.publishMode = publish
         self.maxEventsPerDelivery = maxEvents
         self.name = name
         json.reserveCapacity(512)
+        slots.reserveCapacity(4096)
+        latest.reserveCapacity(4096)
     }
 
     public func deliver(_ batches: [[MarketEvent]]) throws {
         pipeline.reset()
-        changedBooks.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+        latest.removeAll(keepingCapacity: true)
         for batch in batches {
             for e in batch { add(e) }
         }
-        for symbol in changedBooks { addBook(symbol) }
+        for l in latest { flush(l) }
+        lastCommandCount = pipeline.sentCount
         if pipeline.isEmpty { return }
         let result = try client.execute(pipeline)
         if result.errorCount > 0 {
@@ -51,30 +78,57 @@ public final class RedisSink: EventSink {
         }
     }
 
+    func slot(_ symbol: Symbol) -> Int {
+        if let i = slots[symbol] { return i }
+        let i = latest.count
+        slots[symbol] = i
+        latest.append(Latest(symbol: symbol))
+        return i
+    }
+
     func add(_ e: MarketEvent) {
         switch e {
         case .quote(let q):
-            pipeline.begin(); pipeline.arg("HSET"); keyArg("l1:", q.symbol)
-            pipeline.arg("bid"); priceArg(q.bid); pipeline.arg("bid_size"); pipeline.arg(int: Int64(q.bidSize))
-            pipeline.arg("ask"); priceArg(q.ask); pipeline.arg("ask_size"); pipeline.arg(int: Int64(q.askSize))
-            pipeline.arg("quote_ts"); pipeline.arg(int: q.eventTime); pipeline.arg("recv_ts"); pipeline.arg(int: q.receiveTime)
-            pipeline.arg("seq"); pipeline.arg(int: Int64(q.seq))
-            publishEvent(e, q.symbol)
+            latest[slot(q.symbol)].quote = q
+            if publishMode == .all { publishEvent(e, q.symbol) }
         case .trade(let t):
-            pipeline.begin(); pipeline.arg("HSET"); keyArg("l1:", t.symbol)
-            pipeline.arg("last"); priceArg(t.price); pipeline.arg("last_size"); pipeline.arg(int: Int64(t.size))
-            pipeline.arg("volume"); pipeline.arg(int: Int64(t.totalVolume)); pipeline.arg("trade_ts"); pipeline.arg(int: t.eventTime)
-            pipeline.arg("recv_ts"); pipeline.arg(int: t.receiveTime); pipeline.arg("seq"); pipeline.arg(int: Int64(t.seq))
+            latest[slot(t.symbol)].trade = t
             pipeline.begin(); pipeline.arg("XADD"); keyArg("tape:", t.symbol)
             pipeline.arg("MAXLEN"); pipeline.arg("~"); pipeline.arg(int: Int64(tapeLength)); pipeline.arg("*")
             pipeline.arg("ts"); pipeline.arg(int: t.eventTime); pipeline.arg("price"); priceArg(t.price)
             pipeline.arg("size"); pipeline.arg(int: Int64(t.size)); pipeline.arg("seq"); pipeline.arg(int: Int64(t.seq))
-            publishEvent(e, t.symbol)
+            if publishMode == .all { publishEvent(e, t.symbol) }
         case .book(let b):
             let r = books.apply(b)
-            if r.topChanged || b.action == .clear { changedBooks.insert(b.symbol) }
+            if r.topChanged || b.action == .clear { latest[slot(b.symbol)].bookChanged = true }
         case .bar:
             break
+        }
+    }
+
+    /// One `HSET l1:` with whatever changed, the book, and the conflated publishes of one symbol.
+    func flush(_ l: Latest) {
+        if l.quote != nil || l.trade != nil {
+            pipeline.begin(); pipeline.arg("HSET"); keyArg("l1:", l.symbol)
+            var recv: Int64 = 0, seq: UInt64 = 0
+            if let q = l.quote {
+                pipeline.arg("bid"); priceArg(q.bid); pipeline.arg("bid_size"); pipeline.arg(int: Int64(q.bidSize))
+                pipeline.arg("ask"); priceArg(q.ask); pipeline.arg("ask_size"); pipeline.arg(int: Int64(q.askSize))
+                pipeline.arg("quote_ts"); pipeline.arg(int: q.eventTime)
+                recv = q.receiveTime; seq = q.seq
+            }
+            if let t = l.trade {
+                pipeline.arg("last"); priceArg(t.price); pipeline.arg("last_size"); pipeline.arg(int: Int64(t.size))
+                pipeline.arg("volume"); pipeline.arg(int: Int64(t.totalVolume)); pipeline.arg("trade_ts"); pipeline.arg(int: t.eventTime)
+                if t.seq > seq { recv = t.receiveTime; seq = t.seq }
+            }
+            pipeline.arg("recv_ts"); pipeline.arg(int: recv)
+            pipeline.arg("seq"); pipeline.arg(int: Int64(seq))
+        }
+        if l.bookChanged { addBook(l.symbol) }
+        if publishMode == .latest {
+            if let q = l.quote { publishEvent(.quote(q), l.symbol) }
+            if let t = l.trade { publishEvent(.trade(t), l.symbol) }
         }
     }
 
@@ -101,7 +155,6 @@ public final class RedisSink: EventSink {
     }
 
     func publishEvent(_ e: MarketEvent, _ symbol: Symbol) {
-        guard publish else { return }
         json.removeAll(keepingCapacity: true)
         JSONEventEncoder.append(e, to: &json)
         pipeline.begin(); pipeline.arg("PUBLISH"); keyArg("md.", symbol); pipeline.arg(bytes: json)

@@ -69,6 +69,44 @@ final class HiredisContext {
         redisAppendCommandArgv(context, Int32(argc), argv, lengths) == REDIS_OK
     }
 
+    /// Writes everything queued (without waiting for a reply).
+    func flushOutput() -> Bool {
+        var done: Int32 = 0
+        while done == 0 {
+            if redisBufferWrite(context, &done) != REDIS_OK { return false }
+        }
+        return true
+    }
+
+    /// Queues bytes already in wire form (one or more whole commands). Nothing is sent yet.
+    func append(formatted bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            redisAppendFormattedCommand(context, $0, bytes.count) == REDIS_OK
+        }
+    }
+
+    /// The next reply if one arrives within `timeoutMs` (replies already buffered first); nil on timeout.
+    /// Throws when the connection failed. For subscribers, whose replies arrive unasked.
+    func nextReply<T>(timeoutMs: Int32, _ body: (UnsafePointer<redisReply>) -> T) -> Result<T?, RedisError> {
+        func take() -> T?? {
+            var raw: UnsafeMutableRawPointer?
+            guard redisReaderGetReply(context.pointee.reader, &raw) == REDIS_OK else { return .some(nil) }
+            guard let raw else { return nil }
+            defer { freeReplyObject(raw) }
+            return .some(body(raw.assumingMemoryBound(to: redisReply.self)))
+        }
+        if let r = take() { return r.map { .success($0) } ?? .failure(.protocolError(endpoint: endpoint, reason: "bad reply")) }
+        var pfd = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        let n = poll(&pfd, 1, timeoutMs)
+        if n == 0 { return .success(nil) }
+        if n < 0 || redisBufferRead(context) != REDIS_OK {
+            return .failure(.connectionLost(endpoint: endpoint, reason: errorText))
+        }
+        if let r = take() { return r.map { .success($0) } ?? .failure(.protocolError(endpoint: endpoint, reason: "bad reply")) }
+        return .success(nil)
+    }
+
     /// Sends anything queued and reads the next reply. `nil` when the connection failed.
     /// `body` sees the raw reply, which is freed afterwards.
     func nextReply<T>(_ body: (UnsafePointer<redisReply>) -> T) -> T? {

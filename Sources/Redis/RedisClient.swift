@@ -12,7 +12,7 @@ public final class RedisClient {
     public var logger: Logger
     private var connection: HiredisContext?
     private var scratch = RedisPipeline()
-    private var argv: [UnsafePointer<CChar>?] = []
+    private var wire: [UInt8] = []
     /// Successful connections made so far (1 after the first connect; more after reconnects).
     public private(set) var connectCount = 0
 
@@ -96,27 +96,13 @@ public final class RedisClient {
 
     private func run(_ p: RedisPipeline, collectReplies: Bool, isPipeline: Bool) throws(RedisError) -> RedisPipelineResult {
         var result = RedisPipelineResult()
-        let total = p.count
+        let total = p.sentCount
         guard total > 0 else { return result }
         let conn = try connected()
         if collectReplies { result.replies.reserveCapacity(total) }
 
-        // Point argv at the arena (an all-empty batch points at a static empty string).
-        argv.removeAll(keepingCapacity: true)
-        let queued: Bool = p.arena.withUnsafeBufferPointer { base in
-            let chars = Self.chars(base)
-            for start in p.argStart { argv.append(chars + start) }
-            return argv.withUnsafeMutableBufferPointer { argvBuffer in
-                p.argLength.withUnsafeBufferPointer { lengths in
-                    for i in 0..<total {
-                        let range = p.arguments(ofCommand: i)
-                        guard conn.append(argc: range.count, argv: argvBuffer.baseAddress! + range.lowerBound,
-                                          lengths: lengths.baseAddress! + range.lowerBound) else { return false }
-                    }
-                    return true
-                }
-            }
-        }
+        p.wire(into: &wire)
+        let queued = wire.withUnsafeBufferPointer { conn.append(formatted: $0) }
         guard queued else {
             connection = nil
             throw .protocolError(endpoint: endpoint, reason: "hiredis could not queue the command (out of memory)")
@@ -185,16 +171,9 @@ public final class RedisClient {
     private func handshake(_ conn: HiredisContext, _ args: [String], name: String) throws(RedisError) -> RedisValue {
         var p = RedisPipeline()
         p.append(args)
-        var pointers: [UnsafePointer<CChar>?] = []
-        let ok = p.arena.withUnsafeBufferPointer { base in
-            let chars = Self.chars(base)
-            for start in p.argStart { pointers.append(chars + start) }
-            return pointers.withUnsafeMutableBufferPointer { argvBuffer in
-                p.argLength.withUnsafeBufferPointer { lengths in
-                    conn.append(argc: args.count, argv: argvBuffer.baseAddress!, lengths: lengths.baseAddress!)
-                }
-            }
-        }
+        var bytes: [UInt8] = []
+        p.wire(into: &bytes)
+        let ok = bytes.withUnsafeBufferPointer { conn.append(formatted: $0) }
         guard ok, let reply = conn.nextReply({ HiredisContext.value($0) }) else {
             if conn.failedWithTimeout {
                 throw .timedOut(endpoint: endpoint, after: configuration.commandTimeout, whileConnecting: true)
@@ -202,11 +181,6 @@ public final class RedisClient {
             throw .connectionLost(endpoint: endpoint, reason: "\(conn.errorText) (during \(name))")
         }
         return reply
-    }
-
-    private static func chars(_ base: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
-        let raw = base.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(StaticString("").utf8Start)
-        return raw.assumingMemoryBound(to: CChar.self)
     }
 
     /// Removes the password from server text, in case a message ever echoes it.

@@ -1,38 +1,48 @@
 /// A batch of commands to send in one round trip, built without a `String` per argument.
 ///
-/// All arguments live in one reusable byte arena; `reset()` keeps capacity, so a pipeline reused
-/// batch after batch stops allocating once it has grown. Build either whole commands
-/// (`append("HSET", key, field, value)`) or argument by argument:
+/// Arguments are written straight into one reusable byte arena in Redis' wire form (RESP bulk
+/// strings, `$<len>\r\n<bytes>\r\n`); `wire(into:)` prefixes each command with its `*<argc>` header,
+/// so hiredis never formats anything (its `sdscatfmt` formatting cost more than the commands).
+/// `reset()` keeps capacity, so a pipeline reused batch after batch stops allocating once it has grown.
+/// Build either whole commands (`append("HSET", key, field, value)`) or argument by argument:
 /// `begin(); arg("XADD"); arg(bytes: key); arg(int: 1000); ...` (a command ends where the next
 /// `begin()` or the execution starts).
 public struct RedisPipeline: Sendable {
+    /// RESP-encoded arguments of every command, back to back.
     var arena: [UInt8] = []
-    var argStart: [Int] = []
-    var argLength: [Int] = []
-    /// Index into `argStart` of each command's first argument.
-    var commandStart: [Int] = []
+    /// Where each command's first argument starts in `arena`, and how many arguments it has.
+    var commandOffset: [Int] = []
+    var commandArgs: [Int] = []
+    var payloadBytes = 0
 
     public init(expectedCommands: Int = 0, expectedBytes: Int = 0) {
         arena.reserveCapacity(expectedBytes)
-        commandStart.reserveCapacity(expectedCommands)
+        commandOffset.reserveCapacity(expectedCommands)
+        commandArgs.reserveCapacity(expectedCommands)
     }
 
     /// Number of commands queued.
-    public var count: Int { commandStart.count }
-    public var isEmpty: Bool { commandStart.isEmpty }
-    /// Bytes of argument data queued.
-    public var byteCount: Int { arena.count }
+    public var count: Int { commandOffset.count }
+    public var isEmpty: Bool { commandOffset.isEmpty }
+    /// Bytes of argument data queued (without the protocol framing).
+    public var byteCount: Int { payloadBytes }
+
+    /// Commands that will be sent (a `begin()` with no argument sends nothing and gets no reply).
+    public var sentCount: Int { commandArgs.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
 
     /// Empties the batch, keeping all capacity.
     public mutating func reset() {
         arena.removeAll(keepingCapacity: true)
-        argStart.removeAll(keepingCapacity: true)
-        argLength.removeAll(keepingCapacity: true)
-        commandStart.removeAll(keepingCapacity: true)
+        commandOffset.removeAll(keepingCapacity: true)
+        commandArgs.removeAll(keepingCapacity: true)
+        payloadBytes = 0
     }
 
     /// Starts a new command; follow with `arg` calls (the first is the command name).
-    public mutating func begin() { commandStart.append(argStart.count) }
+    public mutating func begin() {
+        commandOffset.append(arena.count)
+        commandArgs.append(0)
+    }
 
     public mutating func arg(_ text: String) {
         var text = text
@@ -44,39 +54,61 @@ public struct RedisPipeline: Sendable {
     }
 
     public mutating func arg(bytes: UnsafeRawBufferPointer) {
-        argStart.append(arena.count)
-        argLength.append(bytes.count)
+        header(bytes.count)
         arena.append(contentsOf: bytes)
+        arena.append(13); arena.append(10)
     }
 
     public mutating func arg(bytes: [UInt8]) {
-        argStart.append(arena.count)
-        argLength.append(bytes.count)
+        header(bytes.count)
         arena.append(contentsOf: bytes)
+        arena.append(13); arena.append(10)
     }
 
     /// A decimal integer argument, formatted straight into the arena.
     public mutating func arg(int value: Int64) {
-        // Digits are produced last-first into a 20-byte stack buffer, then appended in order.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        let length = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
-            var v = value.magnitude
-            var i = buffer.count
+        var v = value.magnitude
+        var n = value < 0 ? 1 : 0
+        var probe = v
+        repeat { n += 1; probe /= 10 } while probe > 0
+        header(n)
+        let end = arena.count + n
+        if value < 0 { arena.append(UInt8(ascii: "-")) }
+        let first = arena.count
+        arena.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: end - first))
+        var i = end
+        arena.withUnsafeMutableBufferPointer { b in
             repeat {
                 i -= 1
-                buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
                 v /= 10
             } while v > 0
-            if value < 0 {
-                i -= 1
-                buffer[i] = UInt8(ascii: "-")
-            }
-            let used = UnsafeRawBufferPointer(rebasing: buffer[i...])
-            argStart.append(arena.count)
-            arena.append(contentsOf: used)
-            return used.count
         }
-        argLength.append(length)
+        arena.append(13); arena.append(10)
+    }
+
+    /// `$<count>\r\n` for the next argument (opening a command if none was begun).
+    mutating func header(_ count: Int) {
+        if commandArgs.isEmpty { begin() }
+        commandArgs[commandArgs.count - 1] += 1
+        payloadBytes += count
+        arena.append(UInt8(ascii: "$"))
+        RedisPipeline.appendDecimal(count, to: &arena)
+        arena.append(13); arena.append(10)
+    }
+
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value < 10 { out.append(UInt8(ascii: "0") &+ UInt8(value)); return }
+        var digits = 0
+        var probe = value
+        while probe > 0 { digits += 1; probe /= 10 }
+        let end = out.count + digits
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var v = value
+        var i = end
+        out.withUnsafeMutableBufferPointer { b in
+            while v > 0 { i -= 1; b[i] = UInt8(ascii: "0") &+ UInt8(v % 10); v /= 10 }
+        }
     }
 
     /// Queues one whole command.
@@ -93,10 +125,19 @@ public struct RedisPipeline: Sendable {
         for a in args { arg(bytes: a) }
     }
 
-    /// The argument range of command `i`.
-    func arguments(ofCommand i: Int) -> Range<Int> {
-        let end = i + 1 < commandStart.count ? commandStart[i + 1] : argStart.count
-        return commandStart[i]..<end
+    /// The whole batch in wire form (each command's `*<argc>\r\n` then its arguments), replacing `out`.
+    public func wire(into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(arena.count + commandOffset.count * 6)
+        arena.withUnsafeBufferPointer { a in
+            for i in 0..<commandOffset.count where commandArgs[i] > 0 {
+                out.append(UInt8(ascii: "*"))
+                RedisPipeline.appendDecimal(commandArgs[i], to: &out)
+                out.append(13); out.append(10)
+                let end = i + 1 < commandOffset.count ? commandOffset[i + 1] : a.count
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: a[commandOffset[i]..<end]))
+            }
+        }
     }
 }
 

@@ -22,7 +22,7 @@ struct BenchEndToEndTests {
             "MDT_REDIS_URL": try TestServices.require(.redis),
         ]
         if let port = TestServices.value("MDT_CLICKHOUSE_TCP_PORT") { env["MDT_CLICKHOUSE_TCP_PORT"] = port }
-        let r = try MDTBinary.run(["bench", "all", "--seconds", "1", "--runs", "1", "--no-warmup", "--json", "--symbols", "500",
+        let r = try MDTBinary.run(["bench", "all", "--seconds", "2", "--runs", "1", "--no-warmup", "--json", "--symbols", "500",
                                    "--scratch-database", "mdt_bench_e2e"], env: env, home: scratch.path)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "stdout: \(r.stdout)")
@@ -31,7 +31,7 @@ struct BenchEndToEndTests {
         #expect(!(machine["cpuModel"] as? String ?? "").isEmpty)
         let results = try #require(doc["results"] as? [[String: Any]])
         let names = results.compactMap { $0["name"] as? String }
-        #expect(names == ["parse", "book", "encode", "kafka", "clickhouse", "redis", "pipeline"])
+        #expect(names == ["parse", "book", "encode", "kafka", "clickhouse", "redis", "download", "pipeline"])
         for b in results {
             let name = b["name"] as? String ?? "?"
             #expect(b["status"] as? String == "ok", "\(name): \(b["reason"] ?? "")")
@@ -52,7 +52,8 @@ struct BenchEndToEndTests {
         #expect(figureNames("kafka").contains("ratio_mdt_vs_kcat"))
         #expect(figureNames("clickhouse").contains("ratio_mdt_vs_clickhouse_client"))
         #expect(figureNames("redis").contains("ratio_mdt_vs_redis_benchmark"))
-        #expect(figureNames("pipeline").isSuperset(of: ["delivered_msgs_per_s", "feed_to_redis_p99_us", "rss_mb", "cpu_cores_used"]))
+        #expect(figureNames("download").isSuperset(of: ["ticks_per_s", "mdt_cpu_us_per_tick", "mdt_ticks_per_cpu_s"]))
+        #expect(figureNames("pipeline").isSuperset(of: ["delivered_msgs_per_s", "feed_to_redis_p99_us", "rss_mb", "cpu_cores_used", "cpu_us_per_msg"]))
         let pipeline = try #require(results.first { $0["name"] as? String == "pipeline" })
         let counts = try #require(pipeline["counts"] as? [String: Any])
         #expect(counts["lost"] as? Int == 0)

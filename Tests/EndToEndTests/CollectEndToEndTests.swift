@@ -115,6 +115,18 @@ import Testing
         #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
     }
 
+    @Test func badEncodingAndPublishModeAreUsageAndConfigErrors() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let r = try MDTBinary.run(["collect", "--symbols", "AAPL", "--encoding", "avro"], env: [:], home: scratch.path)
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--encoding 'avro': expected json or raw"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
+        let p = try MDTBinary.run(["collect", "--symbols", "AAPL"], env: ["MDT_REDIS_PUBLISH": "some"], home: scratch.path)
+        #expect(p.status == 78)
+        #expect(p.stderr.contains("redis.publish (from env MDT_REDIS_PUBLISH): 'some' is not one of all, latest, off"), "\(p.stderr)")
+    }
+
     @Test func badSymbolIsADataError() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

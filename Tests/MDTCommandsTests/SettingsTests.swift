@@ -24,6 +24,9 @@ func sample(_ spec: SettingSpec, _ layer: Layer) -> Sample {
     case "collect.sinks":
         let s = ["kafka", "redis", "clickhouse"][n - 1]
         return Sample(toml: "[\"\(s)\"]", raw: s, expected: .list([s]))
+    case "redis.publish":
+        let s = ["all", "latest", "off"][n - 1]
+        return Sample(toml: "\"\(s)\"", raw: s, expected: .string(s))
     case "collect.spool-dir": return Sample(toml: "\"/tmp/spool-\(tag)\"", raw: "/tmp/spool-\(tag)", expected: .string("/tmp/spool-\(tag)"))
     default: break
     }

@@ -1,5 +1,6 @@
 import ClickHouse
 import Foundation
+import IQFeed
 import IQFeedServer
 import Kafka
 import Logging
@@ -65,6 +66,44 @@ import Testing
         let tapes = try symbols.reduce(0) { $0 + (try redis.xlen("tape:\($1.text)")) }
         #expect(tapes == ticks, "one tape entry per trade (tapes are capped at 1000, far above this test)")
         #expect(status.sinks.allSatisfy { $0.spooled == 0 })
+    }
+
+    @Test(.enabled(if: TestServices.available(.kafka) && TestServices.available(.clickhouse)))
+    func rawEncodingSendsTheFeedLines() throws {
+        let chURL = try TestServices.require(.clickhouse)
+        let brokers = try TestServices.require(.kafka)
+        let tag = randomSuffix()
+        let symbols = testSymbols("R\(tag.prefix(3).uppercased())", 4)
+        let server = try startFeedServer(symbols: symbols, events: 1_500)
+        defer { server.stop() }
+        let prefix = "r\(tag)."
+        var config = collectConfig(
+            name: "raw", symbols: symbols, server: server, clickhouseURL: chURL, redisURL: "redis://127.0.0.1:1",
+            kafkaBrokers: brokers, database: "unused", topicPrefix: prefix, spool: NSTemporaryDirectory() + "mdt-spool-\(tag)")
+        config.sinks = [.kafka]
+        config.kafkaEncoding = .raw
+        let service = try CollectService(config: config, logger: logger)
+        service.start()
+        #expect(waitUntilSettled(server, service), "collector did not deliver everything")
+        #expect(service.stop(timeout: 10))
+        let received = Int(service.collector.status.received)
+        let topics = KafkaTopics(prefix: prefix)
+        let trades = try kcatValues(brokers: brokers, topic: topics.trades)
+        let quotes = try kcatValues(brokers: brokers, topic: topics.quotes)
+        let book = try kcatValues(brokers: brokers, topic: topics.book)
+        // Every event but the two clears mdt records per symbol before the first Level 2 snapshot.
+        #expect(trades.count + quotes.count + book.count == received - 2 * symbols.count)
+        #expect(!trades.isEmpty && !quotes.isEmpty && !book.isEmpty)
+        // The values are IQFeed lines as the server sent them, not JSON.
+        #expect(trades.allSatisfy { $0.hasPrefix("Q,") })
+        #expect(quotes.allSatisfy { $0.hasPrefix("Q,") || $0.hasPrefix("P,") })
+        #expect(book.allSatisfy { ["7,", "8,", "9,"].contains(String($0.prefix(2))) || $0.hasPrefix("S,CLEAR DEPTH") })
+        var parser = IQFeed.Level1Parser()
+        for line in trades.prefix(50) {
+            let m = try line.utf8CString.withUnsafeBytes { try parser.parse(UnsafeRawBufferPointer(rebasing: $0.dropLast()), receiveTime: 1) }
+            guard case .update(let u) = m else { Issue.record("not an update: \(line)"); continue }
+            #expect(u.trade != nil, "a trade line: \(line)")
+        }
     }
 
     @Test(.enabled(if: TestServices.available(.clickhouse) && TestServices.available(.redis)))

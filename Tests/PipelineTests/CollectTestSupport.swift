@@ -78,3 +78,17 @@ func kcatMessages(brokers: String, topic: String) throws -> [String] {
         return "\(parts.first ?? "") \(seq)"
     }
 }
+
+/// Message values of a topic as kcat sees them (one per line; values here hold no newline).
+func kcatValues(brokers: String, topic: String) throws -> [String] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/kcat")
+    p.arguments = ["-C", "-b", brokers, "-t", topic, "-e", "-q", "-f", "%s\n"]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+}

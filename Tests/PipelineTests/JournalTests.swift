@@ -36,6 +36,44 @@ func trades(_ n: Int, symbol: String = "AAPL", start: Int = 0) -> [MarketEvent] 
         #expect(mode == 0o600)
     }
 
+    @Test func rawLinesAreKeptInMemoryOnDiskAndAfterARestart() throws {
+        let dir = tempDir()
+        var lines = RawLines()
+        let texts = ["Q,AAPL,1.5,100,", "", "8,@ESZ26,B,4411.25,31,3,1,10:15:01.000123,2026-11-23,"]
+        for t in texts {
+            if t.isEmpty { lines.appendEmpty() } else { Array(t.utf8).withUnsafeBytes { lines.append($0) } }
+        }
+        var b1 = trades(3)
+        var b2 = trades(2, start: 3)
+        do {
+            let j = try Journal(directory: dir, sinks: ["a"], options: .init(memoryBatches: 1))
+            try j.append(&b1, lines: lines)
+            try j.append(&b2)  // no lines kept
+            // Batch 1 is read back from disk (only 1 batch stays in memory).
+            let back = try #require(try j.batchWithLines(1))
+            #expect(back.events == b1)
+            #expect(back.lines == lines)
+            #expect(try j.batchWithLines(2)?.lines == nil)
+            j.close()
+        }
+        let j = try Journal(directory: dir, sinks: ["a"])
+        let back = try #require(try j.batchWithLines(1))
+        #expect(back.lines == lines)
+        #expect(back.lines.map { l in (0..<l.count).map { i in l.withLine(i) { String(decoding: $0, as: UTF8.self) } } } == texts)
+        #expect(try j.batch(2) == b2)
+    }
+
+    @Test func memoryHoldsAtMostMemoryEventsTheRestIsReadFromDisk() throws {
+        let j = try Journal(directory: tempDir(), sinks: ["a"], options: .init(memoryBatches: 1000, memoryEvents: 25))
+        var all: [[MarketEvent]] = []
+        for i in 0..<10 { var b = trades(10, start: i * 10); try j.append(&b); all.append(b) }
+        #expect(j.recentEvents <= 25)
+        #expect(j.recent.count == 2, "the two newest batches of 10 stay in memory")
+        for (i, b) in all.enumerated() { #expect(try j.batch(UInt64(i + 1)) == b) }
+        try j.commit("a", through: 10)
+        #expect(j.recentEvents == 0 && j.recent.isEmpty, "consumed batches leave memory")
+    }
+
     @Test func reopenRecoversBatchesCursorsAndSequence() throws {
         let dir = tempDir()
         do {

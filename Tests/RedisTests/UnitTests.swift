@@ -28,7 +28,7 @@ import Testing
 }
 
 @Suite struct PipelineBuffer {
-    @Test func argumentsLandInTheArena() {
+    @Test func commandsAreWrittenInWireForm() {
         var p = RedisPipeline()
         p.append("SET", "k", "v")
         p.begin()
@@ -36,22 +36,36 @@ import Testing
         p.arg(int: -1234567)
         p.arg(int: 0)
         p.arg(bytes: [0xFF, 0x00])
-        #expect(p.count == 2)
-        #expect(String(decoding: p.arena, as: UTF8.self).hasPrefix("SETkvXADD-12345670"))
-        #expect(p.arguments(ofCommand: 0) == 0..<3)
-        #expect(p.arguments(ofCommand: 1) == 3..<7)
-        #expect(p.argLength == [3, 1, 1, 4, 8, 1, 2])
+        p.begin()  // no argument: sends nothing, expects no reply
+        #expect(p.sentCount == 2)
+        #expect(p.byteCount == 3 + 1 + 1 + 4 + 8 + 1 + 2)
+        var wire: [UInt8] = []
+        p.wire(into: &wire)
+        let expected = Array("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*4\r\n$4\r\nXADD\r\n$8\r\n-1234567\r\n$1\r\n0\r\n$2\r\n".utf8)
+            + [0xFF, 0x00, 13, 10]
+        #expect(wire == expected)
         let capacity = p.arena.capacity
         p.reset()
         #expect(p.isEmpty && p.byteCount == 0 && p.arena.capacity == capacity)
     }
 
-    @Test(arguments: [Int64.min, -1, 0, 7, 10, Int64.max])
+    @Test(arguments: [Int64.min, -1, 0, 7, 10, 99, 100, Int64.max])
     func intArgumentMatchesDescription(value: Int64) {
         var p = RedisPipeline()
         p.begin()
         p.arg(int: value)
-        #expect(String(decoding: p.arena, as: UTF8.self) == String(value))
+        let text = String(value)
+        #expect(String(decoding: p.arena, as: UTF8.self) == "$\(text.utf8.count)\r\n\(text)\r\n")
+    }
+
+    @Test func longArgumentLengthIsExact() {
+        var p = RedisPipeline()
+        p.begin()
+        p.arg(bytes: [UInt8](repeating: 65, count: 12_345))
+        var wire: [UInt8] = []
+        p.wire(into: &wire)
+        #expect(wire.prefix(12) == ArraySlice(Array("*1\r\n$12345\r\n".utf8)))
+        #expect(wire.count == 12 + 12_345 + 2)
     }
 }
 

@@ -4,7 +4,7 @@ import Pipeline
 
 /// Runs the named benches with the resolved settings and prints the report.
 enum BenchRun {
-    static let all = ["parse", "book", "encode", "kafka", "clickhouse", "redis", "pipeline"]
+    static let all = ["parse", "book", "encode", "kafka", "clickhouse", "redis", "download", "pipeline"]
 
     static func run(_ names: [String], global: GlobalOptions, options o: BenchOptions, flags: [any SettingsFlags] = []) throws {
         let ctx = try CommandContext(global: global, flags: flags, label: "mdt.bench")
@@ -37,6 +37,8 @@ enum BenchRun {
             case "kafka": r = BenchRunner.measure(runs: runs, warmup: warmup) { ServiceBench.kafka(targets, seconds: serviceSeconds, symbols: o.symbols) }
             case "clickhouse": r = BenchRunner.measure(runs: runs, warmup: warmup) { ServiceBench.clickhouse(targets, seconds: serviceSeconds, symbols: o.symbols) }
             case "redis": r = BenchRunner.measure(runs: runs, warmup: warmup) { ServiceBench.redis(targets, seconds: serviceSeconds, symbols: o.symbols) }
+            case "download":
+                r = BenchRunner.measure(runs: runs, warmup: warmup) { DownloadBench.run(targets, seconds: serviceSeconds, symbols: o.symbols, logger: logger) }
             case "pipeline": r = try pipeline(ctx, o, runs: runs, seconds: serviceSeconds, logger: logger)
             default: throw CommandFailure(.usage, "unknown bench '\(name)'")
             }

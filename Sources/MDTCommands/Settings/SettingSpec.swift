@@ -122,6 +122,8 @@ public enum SettingsCatalog {
         SettingSpec("redis.url", .string, .string("redis://localhost:6380"), help: "Redis live cache"),
         SettingSpec("redis.password", .string, nil, secret: true,
                     help: "Secret: prefer MDT_REDIS_PASSWORD or MDT_REDIS_PASSWORD_FILE (mode 0600)"),
+        SettingSpec("redis.publish", .string, .string("latest"),
+                    help: "What collect publishes on md.{SYM}: all (every trade and quote), latest (per symbol and delivery), off"),
 
         SettingSpec("iqfeed.host", .string, .string("localhost"), help: "IQConnect host"),
         SettingSpec("iqfeed.l1-port", .integer, .integer(5009), help: "Level 1 port"),

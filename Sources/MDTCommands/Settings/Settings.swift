@@ -38,6 +38,8 @@ public struct RedisSettings: Sendable {
     /// `redis://localhost:6380` by default.
     public var url: String
     public var password: Secret?
+    /// `redis.publish`: all, latest or off.
+    public var publish: String = "latest"
 }
 
 public struct IQFeedSettings: Sendable {

@@ -344,6 +344,8 @@ public enum SettingsResolver {
                 try checkURL(s, schemes: ["http", "https"], bad)
             case ("redis.url", .string(let s)):
                 try checkURL(s, schemes: ["redis", "rediss", "unix"], bad)
+            case ("redis.publish", .string(let s)):
+                if !["all", "latest", "off"].contains(s) { throw bad("'\(s)' is not one of all, latest, off") }
             case ("kafka.brokers", .list(let l)):
                 if l.isEmpty { throw bad("empty broker list") }
                 for b in l {
@@ -399,7 +401,8 @@ public enum SettingsResolver {
             kafka: KafkaSettings(
                 brokers: list("kafka.brokers"), properties: map("kafka.properties"), topicPrefix: str("kafka.topic-prefix"),
                 partitions: int("kafka.partitions"), replication: int("kafka.replication"), retentionHours: int("kafka.retention-hours")),
-            redis: RedisSettings(url: str("redis.url"), password: opt("redis.password").map(Secret.init)),
+            redis: RedisSettings(url: str("redis.url"), password: opt("redis.password").map(Secret.init),
+                                 publish: str("redis.publish")),
             iqfeed: IQFeedSettings(
                 host: str("iqfeed.host"), l1Port: int("iqfeed.l1-port"), lookupPort: int("iqfeed.lookup-port"),
                 l2Port: int("iqfeed.l2-port"), adminPort: int("iqfeed.admin-port"), lookupRate: int("iqfeed.lookup-rate")),
