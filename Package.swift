@@ -61,12 +61,15 @@ let package = Package(
         .testTarget(name: "BookTests", dependencies: ["Book", "MarketData", "IQFeed", "MDTTestSupport"]),
         .testTarget(name: "IQFeedTests", dependencies: ["IQFeed", "MarketData", "MDTTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IQFeedServerTests", dependencies: ["IQFeedServer", "IQFeed", "MarketData", "MDTTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MDTTestSupport"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "MDTTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RedisTests", dependencies: ["Redis", "MDTTestSupport"]),
         .testTarget(name: "ClickHouseTests", dependencies: ["ClickHouse", "Curl", "MDTTestSupport"]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest", "MDTTestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "MarketData", "IQFeed", "IQFeedServer", "Kafka", "Redis", "ClickHouse", "Manifest", "MDTTestSupport"]),
-        .testTarget(name: "MDTCommandsTests", dependencies: ["MDTCommands", "MDTTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "MarketData", "IQFeed", "IQFeedServer", "Kafka", "Redis", "ClickHouse", "Manifest",
+                                                          "Book", "MDTTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "MDTCommandsTests", dependencies: ["MDTCommands", "MDTTestSupport", "MarketData", "IQFeed", "IQFeedServer",
+                                                             "Kafka", "Redis", "ClickHouse", "Manifest", "Pipeline",
+                                                             .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "EndToEndTests", dependencies: ["MarketData", "MDTTestSupport"]),
     ]
 )
