@@ -10,7 +10,7 @@ struct BenchEndToEndTests {
         TestServices.available(.clickhouse) && TestServices.available(.redis) && TestServices.available(.kafka)
     }
 
-    @Test("bench all --seconds 1 --runs 1 --json: every bench ok, every figure > 0, 0 lost", .enabled(if: servicesAvailable))
+    @Test("bench all --seconds 2 --runs 1 --json: every bench ok, every figure > 0, 0 lost", .enabled(if: servicesAvailable))
     func allSmoke() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
