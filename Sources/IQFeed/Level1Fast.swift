@@ -189,22 +189,9 @@ struct L1FastCursor {
         var l: UInt8 = 0
         while j < e {
             let b = p[j]
-            switch b {
-            case 44: break
-            case UInt8(ascii: "C"): m |= 1; l = b
-            case UInt8(ascii: "E"): m |= 2; l = b
-            case UInt8(ascii: "O"): m |= 4; l = b
-            case UInt8(ascii: "b"): m |= 8
-            case UInt8(ascii: "a"): m |= 16
-            case UInt8(ascii: "o"): m |= 32
-            case UInt8(ascii: "h"): m |= 64
-            case UInt8(ascii: "l"): m |= 128
-            case UInt8(ascii: "c"): m |= 256
-            case UInt8(ascii: "s"): m |= 512
-            case UInt8(ascii: "v"): m |= 1024
-            default: break
-            }
             if b == 44 { break }
+            m |= MessageContents.bit(b)
+            if b == UInt8(ascii: "C") || b == UInt8(ascii: "E") || b == UInt8(ascii: "O") { l = b }
             j += 1
         }
         _ = finish(j)

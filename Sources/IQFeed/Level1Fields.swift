@@ -67,26 +67,33 @@ public struct MessageContents: OptionSet, Sendable, Hashable {
     public static let volume = MessageContents(rawValue: 1 << 10)             // v
     public static let trade: MessageContents = [.lastQualifiedTrade, .extendedTrade, .otherTrade]
 
+    /// The flag of one code letter (0 for letters this version does not know).
+    @inlinable @inline(__always)
+    public static func bit(_ b: UInt8) -> UInt16 {
+        switch b {
+        case UInt8(ascii: "C"): 1
+        case UInt8(ascii: "E"): 2
+        case UInt8(ascii: "O"): 4
+        case UInt8(ascii: "b"): 8
+        case UInt8(ascii: "a"): 16
+        case UInt8(ascii: "o"): 32
+        case UInt8(ascii: "h"): 64
+        case UInt8(ascii: "l"): 128
+        case UInt8(ascii: "c"): 256
+        case UInt8(ascii: "s"): 512
+        case UInt8(ascii: "v"): 1024
+        default: 0
+        }
+    }
+
     /// Parses the code letters; unknown letters are ignored (forward compatible).
     @inlinable
     public static func parse(_ f: UnsafeRawBufferPointer) -> (MessageContents, tradeLetter: UInt8) {
         var m: UInt16 = 0
         var letter: UInt8 = 0
         for b in f {
-            switch b {
-            case UInt8(ascii: "C"): m |= 1; letter = b
-            case UInt8(ascii: "E"): m |= 2; letter = b
-            case UInt8(ascii: "O"): m |= 4; letter = b
-            case UInt8(ascii: "b"): m |= 8
-            case UInt8(ascii: "a"): m |= 16
-            case UInt8(ascii: "o"): m |= 32
-            case UInt8(ascii: "h"): m |= 64
-            case UInt8(ascii: "l"): m |= 128
-            case UInt8(ascii: "c"): m |= 256
-            case UInt8(ascii: "s"): m |= 512
-            case UInt8(ascii: "v"): m |= 1024
-            default: break
-            }
+            m |= bit(b)
+            if b == UInt8(ascii: "C") || b == UInt8(ascii: "E") || b == UInt8(ascii: "O") { letter = b }
         }
         return (MessageContents(rawValue: m), letter)
     }

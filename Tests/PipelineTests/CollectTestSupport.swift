@@ -60,18 +60,23 @@ func count(_ ch: ClickHouseClient, _ sql: String) throws -> Int {
     Int(try ch.queryText(sql, format: "TabSeparated").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
 }
 
-/// Messages in a topic as kcat (an independent Kafka client) sees them: one line per message, `key seq`.
-func kcatMessages(brokers: String, topic: String) throws -> [String] {
+/// What kcat (an independent Kafka client) prints consuming a whole topic with format `format`.
+func kcat(brokers: String, topic: String, format: String) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/kcat")
-    p.arguments = ["-C", "-b", brokers, "-t", topic, "-e", "-q", "-f", "%k %h\n"]
+    p.arguments = ["-C", "-b", brokers, "-t", topic, "-e", "-q", "-f", format]
     let out = Pipe()
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice
     try p.run()
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Messages in a topic as kcat sees them: one line per message, `key seq`.
+func kcatMessages(brokers: String, topic: String) throws -> [String] {
+    try kcat(brokers: brokers, topic: topic, format: "%k %h\n").split(separator: "\n").map { line in
         // "KEY source=...,receive_ns=...,seq=N" -> "KEY N"
         let parts = line.split(separator: " ", maxSplits: 1)
         let seq = parts.count > 1 ? (parts[1].split(separator: ",").first { $0.hasPrefix("seq=") }?.dropFirst(4) ?? "") : ""
@@ -81,14 +86,5 @@ func kcatMessages(brokers: String, topic: String) throws -> [String] {
 
 /// Message values of a topic as kcat sees them (one per line; values here hold no newline).
 func kcatValues(brokers: String, topic: String) throws -> [String] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/kcat")
-    p.arguments = ["-C", "-b", brokers, "-t", topic, "-e", "-q", "-f", "%s\n"]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    try kcat(brokers: brokers, topic: topic, format: "%s\n").split(separator: "\n").map(String.init)
 }
