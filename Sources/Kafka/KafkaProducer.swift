@@ -326,21 +326,16 @@ public struct KafkaHeaderWriter {
     }
 
     /// A header whose value is the decimal text of `value` (formatted on the stack).
-    public func add(_ name: StaticString, decimal value: Int64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
-            var v = value.magnitude
-            var i = 20
-            repeat { i -= 1; buf[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 } while v > 0
-            if value < 0 { i -= 1; buf[i] = UInt8(ascii: "-") }
-            add(name, UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buf[i...])))
-        }
-    }
+    public func add(_ name: StaticString, decimal value: Int64) { add(name, magnitude: value.magnitude, negative: value < 0) }
 
-    public func add(_ name: StaticString, decimal value: UInt64) {
+    public func add(_ name: StaticString, decimal value: UInt64) { add(name, magnitude: value, negative: false) }
+
+    private func add(_ name: StaticString, magnitude: UInt64, negative: Bool) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
-            var v = value
+            var v = magnitude
             var i = 20
             repeat { i -= 1; buf[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 } while v > 0
+            if negative { i -= 1; buf[i] = UInt8(ascii: "-") }
             add(name, UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buf[i...])))
         }
     }

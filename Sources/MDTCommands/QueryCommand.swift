@@ -202,6 +202,18 @@ struct ShortcutOptions: ParsableArguments {
     }
 }
 
+/// Runs one of the per-symbol shortcuts (`ticks`, `quotes`): `sql` builds the query for the server's dialect.
+func runShortcut(global: GlobalOptions, clickhouse: ClickHouseOptions, output: OutputOptions, common: QueryCommonOptions,
+                 shortcut: ShortcutOptions,
+                 _ sql: (SQLDialect, _ database: String, _ symbol: Symbol, _ window: TimeWindow, _ limit: Int) -> String) throws {
+    try withQueryContext(global: global, clickhouse: clickhouse, output: output, common: common, label: "mdt.query") { ctx in
+        let runner = try QueryRunner(connection: ClickHouseConnection(ctx.settings.clickhouse, timeoutSeconds: common.timeout), ctx: ctx)
+        runner.timing = common.time
+        let text = sql(try marketDialect(runner), ctx.settings.clickhouse.database, shortcut.validSymbol, shortcut.window(), shortcut.limit)
+        try runner.rows(text, writer: ctx.rowWriter())
+    }
+}
+
 /// The server's dialect as the schema's `SQLDialect`.
 func marketDialect(_ runner: QueryRunner) throws -> SQLDialect {
     try runner.dialect() == .modern ? .modern : .legacy
@@ -218,13 +230,8 @@ extension QueryCommand {
         @OptionGroup var shortcut: ShortcutOptions
 
         func run() throws {
-            try withQueryContext(global: global, clickhouse: clickhouse, output: output, common: common, label: "mdt.query") { ctx in
-                let runner = try QueryRunner(connection: ClickHouseConnection(ctx.settings.clickhouse, timeoutSeconds: common.timeout), ctx: ctx)
-                runner.timing = common.time
-                let sql = MarketQueries.ticks(try marketDialect(runner), database: ctx.settings.clickhouse.database,
-                                              symbol: shortcut.validSymbol, window: shortcut.window(), limit: shortcut.limit)
-                try runner.rows(sql, writer: ctx.rowWriter())
-            }
+            try runShortcut(global: global, clickhouse: clickhouse, output: output, common: common, shortcut: shortcut,
+                            MarketQueries.ticks)
         }
     }
 
@@ -238,13 +245,8 @@ extension QueryCommand {
         @OptionGroup var shortcut: ShortcutOptions
 
         func run() throws {
-            try withQueryContext(global: global, clickhouse: clickhouse, output: output, common: common, label: "mdt.query") { ctx in
-                let runner = try QueryRunner(connection: ClickHouseConnection(ctx.settings.clickhouse, timeoutSeconds: common.timeout), ctx: ctx)
-                runner.timing = common.time
-                let sql = MarketQueries.quotes(try marketDialect(runner), database: ctx.settings.clickhouse.database,
-                                               symbol: shortcut.validSymbol, window: shortcut.window(), limit: shortcut.limit)
-                try runner.rows(sql, writer: ctx.rowWriter())
-            }
+            try runShortcut(global: global, clickhouse: clickhouse, output: output, common: common, shortcut: shortcut,
+                            MarketQueries.quotes)
         }
     }
 

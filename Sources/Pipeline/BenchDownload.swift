@@ -51,7 +51,9 @@ public enum DownloadBench {
         guard let from = DownloadRange.parseEastern("2026-03-02"), let to = DownloadRange.parseEastern("2026-03-06", endOfDay: true) else {
             return BenchResult(name: "download", status: .failed, reason: "bad range")
         }
-        let days = DownloadPlanner.units(symbols: Array(equities.prefix(1)), kind: .ticks, range: DownloadRange(from: from, to: to)).count
+        // Oldest day first, then symbol: consecutive units are different symbols of one day.
+        let plan = DownloadPlanner.units(symbols: equities, kind: .ticks, range: DownloadRange(from: from, to: to))
+        guard !plan.isEmpty else { return BenchResult(name: "download", status: .failed, reason: "no trading day in the range") }
         let downloader = Downloader(configuration: config, manifest: manifest, logger: logger)
         var rows: Int64 = 0
         var units = 0
@@ -61,17 +63,10 @@ public enum DownloadBench {
         let cpu0 = BenchClock.cpuSeconds()
         repeat {
             // One unit per connection per round, a different symbol-day each time.
-            var batch: [DownloadUnit] = []
-            for c in 0..<concurrency {
-                let k = round * concurrency + c
-                let symbol = equities[k % equities.count]
-                let all = DownloadPlanner.units(symbol: symbol, kind: .ticks, range: DownloadRange(from: from, to: to))
-                if let u = all.isEmpty ? nil : all[(k / equities.count) % max(1, days)] { batch.append(u) }
-            }
+            let batch = (0..<concurrency).map { plan[(round * concurrency + $0) % plan.count] }
             let collected = Collected()
             do {
-                let summary = try downloader.run(batch) { collected.add($0) }
-                _ = summary
+                _ = try downloader.run(batch) { collected.add($0) }
             } catch {
                 return BenchResult(name: "download", status: .failed, reason: "\(error)")
             }

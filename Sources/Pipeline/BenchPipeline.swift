@@ -174,6 +174,7 @@ final class LatencySampler: @unchecked Sendable {
         }
         ready.signal()
         var local = Result()
+        var decoder = JSONEventDecoder()
         while true {
             lock.lock(); let stop = stopping; lock.unlock()
             if stop { break }
@@ -182,28 +183,11 @@ final class LatencySampler: @unchecked Sendable {
             guard let m = next else { continue }
             let now = BenchClock.wallNanos()
             local.messages += 1
-            if let ts = Self.tradeTime(m.payload), ts > 0, now > ts { local.latency.record(UInt64(now - ts)) }
+            if case .trade(let t)? = try? decoder.decode(m.payload), t.eventTime > 0, now > t.eventTime {
+                local.latency.record(UInt64(now - t.eventTime))
+            }
             if local.messages & 255 == 0 { lock.lock(); res = local; lock.unlock() }
         }
         lock.lock(); res = local; lock.unlock()
-    }
-
-    /// `ts_ns` of a trade message (`{"type":"trade",...,"ts_ns":N,...}`), nil for anything else.
-    static func tradeTime(_ json: [UInt8]) -> Int64? {
-        let type = Array("{\"type\":\"trade\"".utf8)
-        guard json.starts(with: type) else { return nil }
-        let key = Array("\"ts_ns\":".utf8)
-        guard json.count > key.count else { return nil }
-        var i = 0
-        while i + key.count <= json.count {
-            if json[i] == key[0] && Array(json[i..<(i + key.count)]) == key {
-                var v: Int64 = 0
-                var j = i + key.count
-                while j < json.count, json[j] >= 48, json[j] <= 57 { v = v &* 10 &+ Int64(json[j] - 48); j += 1 }
-                return v
-            }
-            i += 1
-        }
-        return nil
     }
 }

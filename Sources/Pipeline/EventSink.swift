@@ -13,9 +13,8 @@ public protocol EventSink: AnyObject {
     /// How long the driver may wait for more batches to fill a delivery (0 = deliver what is there).
     var lingerSeconds: Double { get }
     func deliver(_ batches: [[MarketEvent]]) throws
-    /// True when the sink wants the feed's raw lines with the events (`deliver(journal:)` is called).
-    var wantsRawLines: Bool { get }
-    /// Delivery with the raw lines the events came from (only called when `wantsRawLines`).
+    /// What the driver calls: the batches with the raw lines the events came from, when the feed kept them.
+    /// The default hands the events to `deliver(_:)`; a sink that sends lines (Kafka `--encoding raw`) overrides it.
     func deliver(journal batches: [JournalBatch]) throws
     /// Releases connections; called once when the driver stops.
     func close()
@@ -24,7 +23,6 @@ public protocol EventSink: AnyObject {
 extension EventSink {
     public var maxEventsPerDelivery: Int { 50_000 }
     public var lingerSeconds: Double { 0 }
-    public var wantsRawLines: Bool { false }
     public func deliver(journal batches: [JournalBatch]) throws { try deliver(batches.map(\.events)) }
     public func close() {}
 }

@@ -71,8 +71,6 @@ public final class KafkaSink: EventSink {
         value.reserveCapacity(1024)
     }
 
-    public var wantsRawLines: Bool { encoding == .raw }
-
     public func deliver(_ batches: [[MarketEvent]]) throws {
         try deliver(journal: batches.map { JournalBatch(events: $0) })
     }

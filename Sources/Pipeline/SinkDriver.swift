@@ -57,18 +57,14 @@ public final class SinkDriver: @unchecked Sendable {
             if stop && (cursor >= journal.lastBatch || Date() >= stopDeadline) { break }
             if !journal.waitFor(cursor + 1, until: Date().addingTimeInterval(stop ? 0.01 : 0.2)) { continue }
             // Gather consecutive batches up to the sink's size, lingering briefly to fill it.
-            var batches: [[MarketEvent]] = []
-            var withLines: [JournalBatch] = []
-            let raw = sink.wantsRawLines
+            var batches: [JournalBatch] = []
             var events = 0
             var seq = cursor + 1
             let lingerUntil = Date().addingTimeInterval(sink.lingerSeconds)
             do {
                 while events < sink.maxEventsPerDelivery {
-                    if raw, let b = try journal.batchWithLines(seq) {
-                        withLines.append(b); events += b.events.count; seq += 1
-                    } else if !raw, let b = try journal.batch(seq) {
-                        batches.append(b); events += b.count; seq += 1
+                    if let b = try journal.batchWithLines(seq) {
+                        batches.append(b); events += b.events.count; seq += 1
                     } else if isStopping || Date() >= lingerUntil || !journal.waitFor(seq, until: lingerUntil) {
                         break
                     }
@@ -80,18 +76,17 @@ public final class SinkDriver: @unchecked Sendable {
                 sleepInterruptibly(1)
                 continue
             }
-            if batches.isEmpty && withLines.isEmpty { continue }
+            if batches.isEmpty { continue }
             let last = seq - 1
             do {
-                if raw { try sink.deliver(journal: withLines) } else { try sink.deliver(batches) }
+                try sink.deliver(journal: batches)
                 try journal.commit(sink.name, through: last)
                 counters.delivered.wrappingIncrement(by: UInt64(events), ordering: .relaxed)
                 counters.deliveries.wrappingIncrement(ordering: .relaxed)
                 if cursor + 1 <= spoolMark {
                     // Count only the part of this delivery that had waited in the spool.
                     var waited = 0
-                    let sizes = raw ? withLines.map(\.events.count) : batches.map(\.count)
-                    for (i, n) in sizes.enumerated() where cursor + 1 + UInt64(i) <= spoolMark { waited += n }
+                    for (i, b) in batches.enumerated() where cursor + 1 + UInt64(i) <= spoolMark { waited += b.events.count }
                     counters.redelivered.wrappingIncrement(by: UInt64(waited), ordering: .relaxed)
                 }
                 if counters.failing.load(ordering: .relaxed) {

@@ -67,23 +67,10 @@ public struct RedisPipeline: Sendable {
 
     /// A decimal integer argument, formatted straight into the arena.
     public mutating func arg(int value: Int64) {
-        var v = value.magnitude
-        var n = value < 0 ? 1 : 0
-        var probe = v
-        repeat { n += 1; probe /= 10 } while probe > 0
-        header(n)
-        let end = arena.count + n
-        if value < 0 { arena.append(UInt8(ascii: "-")) }
-        let first = arena.count
-        arena.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: end - first))
-        var i = end
-        arena.withUnsafeMutableBufferPointer { b in
-            repeat {
-                i -= 1
-                b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
-                v /= 10
-            } while v > 0
-        }
+        let negative = value < 0
+        header(RedisPipeline.digitCount(value.magnitude) + (negative ? 1 : 0))
+        if negative { arena.append(UInt8(ascii: "-")) }
+        RedisPipeline.appendDecimal(value.magnitude, to: &arena)
         arena.append(13); arena.append(10)
     }
 
@@ -93,21 +80,24 @@ public struct RedisPipeline: Sendable {
         commandArgs[commandArgs.count - 1] += 1
         payloadBytes += count
         arena.append(UInt8(ascii: "$"))
-        RedisPipeline.appendDecimal(count, to: &arena)
+        RedisPipeline.appendDecimal(UInt64(count), to: &arena)
         arena.append(13); arena.append(10)
     }
 
-    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        if value < 10 { out.append(UInt8(ascii: "0") &+ UInt8(value)); return }
-        var digits = 0
-        var probe = value
-        while probe > 0 { digits += 1; probe /= 10 }
-        let end = out.count + digits
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+    static func digitCount(_ value: UInt64) -> Int {
+        var n = 1
+        var t = value
+        while t >= 10 { t /= 10; n += 1 }
+        return n
+    }
+
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        let end = out.count + digitCount(value)
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: end - out.count))
         var v = value
         var i = end
         out.withUnsafeMutableBufferPointer { b in
-            while v > 0 { i -= 1; b[i] = UInt8(ascii: "0") &+ UInt8(v % 10); v /= 10 }
+            repeat { i -= 1; b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 } while v > 0
         }
     }
 
@@ -132,7 +122,7 @@ public struct RedisPipeline: Sendable {
         arena.withUnsafeBufferPointer { a in
             for i in 0..<commandOffset.count where commandArgs[i] > 0 {
                 out.append(UInt8(ascii: "*"))
-                RedisPipeline.appendDecimal(commandArgs[i], to: &out)
+                RedisPipeline.appendDecimal(UInt64(commandArgs[i]), to: &out)
                 out.append(13); out.append(10)
                 let end = i + 1 < commandOffset.count ? commandOffset[i + 1] : a.count
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: a[commandOffset[i]..<end]))

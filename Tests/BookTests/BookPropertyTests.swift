@@ -1,5 +1,6 @@
 import Book
 import MarketData
+import MDTTestSupport
 import Testing
 
 /// Random VALID update sequences driven through the books and `ReferenceBook`, comparing full

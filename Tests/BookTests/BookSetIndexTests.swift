@@ -1,5 +1,6 @@
 import Book
 import MarketData
+import MDTTestSupport
 import Testing
 
 /// `BookSet`'s symbol index: packed short ASCII symbols in an open-addressing table, the rest in a dictionary.

@@ -1,3 +1,4 @@
+import MDTTestSupport
 import Testing
 @testable import IQFeed
 import MarketData
@@ -34,7 +35,7 @@ import MarketData
 
     enum R<T: Equatable>: Equatable { case v(T), e(IQFeedParseError) }
 
-    static func randomField(_ rng: inout SplitMix) -> [UInt8] {
+    static func randomField(_ rng: inout SplitMix64) -> [UInt8] {
         let alphabet = Array("0123456789012345678901234567890123456789.-:+ ,aZ".utf8) + [0, 0xFF]
         switch rng.next() % 6 {
         case 0:  // a price-like field
@@ -59,7 +60,7 @@ import MarketData
     static func format2(_ v: UInt64) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     @Test func cursorShortcutsMatchReferences() throws {
-        var rng = SplitMix(seed: 0xF1E1D)
+        var rng = SplitMix64(seed: 0xF1E1D)
         var checked = 0
         for _ in 0..<6_000 {
             var line = Self.randomField(&rng)

@@ -1,19 +1,8 @@
 import Testing
 @testable import IQFeed
 import MarketData
+import MDTTestSupport
 
-/// Deterministic PRNG (SplitMix64) so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Seeded random + mutated lines through every parser: no crash, every line counted as parsed or failed.
 /// 1,010,000 lines in total across the tests below (350k L1, 300k L2, 300k lookup/derivative/admin, 60k framed).
@@ -28,7 +17,7 @@ struct SplitMix: RandomNumberGenerator {
     }
 
     /// Mutates `line` into `buf` (reused; no allocation once grown).
-    static func mutate(_ line: [UInt8], into buf: inout [UInt8], rng: inout SplitMix) {
+    static func mutate(_ line: [UInt8], into buf: inout [UInt8], rng: inout SplitMix64) {
         buf.removeAll(keepingCapacity: true)
         buf.append(contentsOf: line)
         let n = Int(rng.next() % 4)
@@ -51,7 +40,7 @@ struct SplitMix: RandomNumberGenerator {
 
     /// Runs `count` mutated lines through `parse`; returns (ok, failed).
     static func run(seed: UInt64, count: Int, corpus: [[UInt8]], _ parse: (UnsafeRawBufferPointer) -> Bool) -> (Int, Int) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var buf: [UInt8] = []
         buf.reserveCapacity(256)
         var ok = 0, bad = 0
@@ -117,7 +106,7 @@ struct SplitMix: RandomNumberGenerator {
     /// Random streams of mutated lines, framed with random read sizes, equal a reference split.
     @Test func framerRandomChunks() throws {
         let corpus = try Self.corpus(["level1_Q", "level2_mbo", "lookup_HTX_p61", "system_S"], maxLen: 200)
-        var rng = SplitMix(seed: 4)
+        var rng = SplitMix64(seed: 4)
         var total = 0
         var buf: [UInt8] = []
         for _ in 0..<60 {

@@ -1,3 +1,4 @@
+import MDTTestSupport
 import Testing
 @testable import IQFeed
 import MarketData
@@ -117,7 +118,7 @@ import MarketData
         corpus += try Fixture.lines("level1_P").map { Array($0.utf8) }
         corpus += ParseBench.sampleLevel1.map { Array($0.utf8) }
         let alphabet = Array("0123456789.,-+:: Cbav9\u{7F}".utf8) + [0, 0xFF]
-        var rng = SplitMix(seed: 0x5EED_0F_FA57)
+        var rng = SplitMix64(seed: 0x5EED_0F_FA57)
         var (fast, generic) = try Self.parsers()
         var mismatches = 0, values = 0
         var buf: [UInt8] = []

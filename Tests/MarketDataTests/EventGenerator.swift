@@ -1,19 +1,6 @@
 import MarketData
+import MDTTestSupport
 
-/// Seeded generator for reproducible property tests (print the seed in failures).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func int(_ range: ClosedRange<Int64>) -> Int64 { Int64.random(in: range, using: &self) }
-}
 
 /// Random events. `wide`: full value ranges (JSON round trip); otherwise values ClickHouse stores
 /// faithfully (times within 3 weeks of March 2026, |price| < 1e8, unique `seq` so ReplacingMergeTree keeps every row).

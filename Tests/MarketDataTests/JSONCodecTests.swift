@@ -1,4 +1,5 @@
 import MarketData
+import MDTTestSupport
 import Testing
 
 @Suite struct JSONCodecTests {

@@ -6,7 +6,7 @@ import Testing
 @testable import Pipeline
 
 /// The Redis sink against a real Redis: per-delivery conflation of `l1:`, every trade on the tape, the book,
-/// and what each publish mode sends on `md.{SYM}` (read by a raw RESP subscriber on its own socket).
+/// and what each publish mode sends on `md.{SYM}` (read by a subscriber on its own connection).
 @Suite(.enabled(if: TestServices.available(.redis))) struct RedisSinkTests {
     static let t0: Nanos = 1_795_000_000_000_000_000
 
@@ -64,7 +64,7 @@ import Testing
         let url = try TestServices.require(.redis)
         let sink = RedisSink(client: try RedisClient(url: url), publish: mode)
         let a = unique("P"), b = unique("Q")
-        let sub = try RawSubscriber(url: url, channels: ["md.\(a.text)", "md.\(b.text)"])
+        let sub = try RedisSubscriber(url: url, channels: ["md.\(a.text)", "md.\(b.text)"])
         let evs = events(a, b)
         try sink.deliver([evs])
         let expected: Int
@@ -76,62 +76,16 @@ import Testing
         // A marker published after the delivery: everything before it has arrived once it does.
         let client = try RedisClient(url: url)
         _ = try client.command(["PUBLISH", "md.\(a.text)", "END"])
-        let got = sub.messages(until: "END")
+        var got: [String] = []
+        while let m = try sub.next(timeout: 10) {
+            let text = String(decoding: m.payload, as: UTF8.self)
+            if text == "END" { break }
+            got.append(text)
+        }
         #expect(got.count == expected)
         if mode == .latest {
             #expect(got.contains { $0.contains("\"seq\":20,") || $0.contains("\"seq\":19,") })
         }
         _ = try client.command(["DEL", "l1:\(a.text)", "l1:\(b.text)", "tape:\(a.text)", "tape:\(b.text)"])
-    }
-}
-
-/// A bare RESP subscriber on its own socket (RedisClient has no subscriber mode).
-final class RawSubscriber {
-    let fd: Int32
-    var buffer: [UInt8] = []
-
-    init(url: String, channels: [String]) throws {
-        let u = try #require(URLComponents(string: url))
-        let host = u.host ?? "127.0.0.1", port = u.port ?? 6379
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &addr.sin_addr)
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        try #require(rc == 0)
-        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var cmd = "*\(channels.count + 1)\r\n$9\r\nSUBSCRIBE\r\n"
-        for c in channels { cmd += "$\(c.utf8.count)\r\n\(c)\r\n" }
-        _ = Array(cmd.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        // Wait for every subscription confirmation.
-        let deadline = Date().addingTimeInterval(5)
-        while text.components(separatedBy: "subscribe\r\n").count - 1 < channels.count && Date() < deadline { read() }
-        buffer.removeAll()
-    }
-
-    deinit { close(fd) }
-
-    var text: String { String(decoding: buffer, as: UTF8.self) }
-
-    func read() {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if n > 0 { buffer.append(contentsOf: chunk[0..<n]) }
-    }
-
-    /// Payloads of the `message` pushes received before the one whose payload is `marker` (10 s at most).
-    func messages(until marker: String) -> [String] {
-        let deadline = Date().addingTimeInterval(10)
-        while !text.contains("\r\n\(marker)\r\n") && Date() < deadline { read() }
-        // Each push: *3 $7 message $<n> channel $<n> payload; payloads here are JSON objects or the marker.
-        let lines = text.components(separatedBy: "\r\n")
-        var out: [String] = []
-        for l in lines {
-            if l == marker { break }
-            if l.hasPrefix("{") { out.append(l) }
-        }
-        return out
     }
 }
