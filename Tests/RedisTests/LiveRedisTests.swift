@@ -130,6 +130,30 @@ struct OwnRedisServerTests {
         try good.ping()
     }
 
+    @Test func subscriberAuthenticatesReceivesAndFailsTyped() throws {
+        let real = "real-\(UInt32.random(in: 1000...9999))-pw"
+        let server = try OwnRedisServer(extraArgs: ["--requirepass", real])
+        defer { server.stop() }
+        let wrong = "wrong-\(UInt32.random(in: 1000...9999))-pw"
+        let denied = try #require(throws: RedisError.self) { try RedisSubscriber(url: "redis://:\(wrong)@127.0.0.1:\(server.port)", channels: ["c"]) }
+        guard case .authenticationFailed = denied else { Issue.record("expected .authenticationFailed, got \(denied)"); return }
+        #expect(!denied.description.contains(wrong) && !denied.description.contains(real))
+
+        let port = unusedPort()
+        let unreachable = try #require(throws: RedisError.self) { try RedisSubscriber(url: "redis://127.0.0.1:\(port)", channels: ["c"]) }
+        guard case .unreachable = unreachable else { Issue.record("expected .unreachable, got \(unreachable)"); return }
+
+        let sub = try RedisSubscriber(url: server.url, password: real, channels: ["news", "other"])
+        #expect(try sub.next(timeout: 0.05) == nil, "nothing published yet")
+        let publisher = try RedisClient(url: server.url, password: real)
+        _ = try publisher.command(["PUBLISH", "news", "hello"])
+        let m = try #require(try sub.next(timeout: 5))
+        #expect(m.channel == "news")
+        #expect(m.payload == Array("hello".utf8))
+        server.stop()
+        #expect(throws: RedisError.self) { _ = try sub.next(timeout: 5) }
+    }
+
     @Test func unreachablePortFailsFastAndTyped() throws {
         let port = unusedPort()
         let start = ContinuousClock.now
