@@ -63,7 +63,7 @@ MDT_IQFEED_ADMIN_PORT=$(sed -n 's/^admin=//p' "$dir/ports")
 export MDT_IQFEED_HOST MDT_IQFEED_L1_PORT MDT_IQFEED_L2_PORT MDT_IQFEED_LOOKUP_PORT MDT_IQFEED_ADMIN_PORT
 
 seconds=$((minutes * 60))
-"$mdt" collect run --name soak --symbols "@$dir/symbols.txt" --duration "$seconds" --color off \
+"$mdt" collect run --name soak --symbols "@$dir/symbols.txt" --duration "$seconds" --color off ${MDT_SOAK_SINKS:+--sinks "$MDT_SOAK_SINKS"} \
     >/dev/null 2>"$dir/collect.log" &
 collect_pid=$!
 ticks=$(getconf CLK_TCK)
@@ -98,7 +98,7 @@ done
 # The collector's last stderr line: "collected N events; kafka: delivered D, ...; clickhouse: delivered D, ...".
 summary=$(grep '^collected ' "$dir/collect.log" | tail -n 1)
 received=$(sed -n 's/^collected \([0-9]*\) events.*/\1/p' <<<"$summary")
-lost=$(grep -o 'delivered [0-9]*' <<<"$summary" | awk -v r="${received:-0}" '{m = (NR == 1 || $2 < m) ? $2 : m} END {print r - m}')
+lost=$(grep -oE ': delivered [0-9]+' <<<"$summary" | awk -v r="${received:-0}" '{m = (NR == 1 || $3 < m) ? $3 : m} END {print r - m}')
 echo "$summary"
 flat=no
 ((b * 100 <= a * 105)) && flat=yes
