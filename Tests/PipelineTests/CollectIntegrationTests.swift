@@ -166,12 +166,7 @@ import Testing
         let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 2_000)
         defer { server.stop() }
         let sink = RecordingSink()
-        let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"), logger: logger)
-        let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
-                                                 l2Port: Int(server.port(.level2) ?? 0), heartbeatTimeout: 2),
-                                  symbols: symbols, collector: collector, logger: logger)
-        collector.start()
-        feed.start()
+        let (collector, feed) = try startCollecting(server, symbols: symbols, sink: sink, heartbeatTimeout: 2)
         defer { feed.stop(); collector.stop(timeout: 5) }
         #expect(pollUntil { collector.status.received > 200 })
         server.dropAllConnections()
@@ -189,12 +184,7 @@ import Testing
         let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 2_000)
         defer { server.stop() }
         let sink = CapacitySink()
-        let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"), logger: logger)
-        let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
-                                                 l2Port: Int(server.port(.level2) ?? 0)),
-                                  symbols: symbols, collector: collector, logger: logger)
-        collector.start()
-        feed.start()
+        let (collector, feed) = try startCollecting(server, symbols: symbols, sink: sink)
         defer { feed.stop(); collector.stop(timeout: 5) }
         #expect(pollUntil { sink.snapshot().largest >= 3000 }, "the snapshot arrived as one large batch")
         let seen = sink.snapshot().batches
@@ -210,12 +200,7 @@ import Testing
         let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 1_000)
         defer { server.stop() }
         let sink = RecordingSink()
-        let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"), logger: logger)
-        let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
-                                                 l2Port: Int(server.port(.level2) ?? 0)),
-                                  symbols: symbols + [Symbol(unchecked: "NOSUCH")], collector: collector, logger: logger)
-        collector.start()
-        feed.start()
+        let (collector, feed) = try startCollecting(server, symbols: symbols + [Symbol(unchecked: "NOSUCH")], sink: sink)
         defer { feed.stop(); collector.stop(timeout: 5) }
         #expect(pollUntil { feed.status.unknownSymbols.contains("NOSUCH") })
         #expect(pollUntil { collector.status.received > 100 }, "the known symbols still flow")
@@ -226,12 +211,7 @@ import Testing
         let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 1_000)
         defer { server.stop() }
         let sink = RecordingSink()
-        let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"), logger: logger)
-        let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
-                                                 l2Port: Int(server.port(.level2) ?? 0)),
-                                  symbols: symbols, collector: collector, logger: logger)
-        collector.start()
-        feed.start()
+        let (collector, feed) = try startCollecting(server, symbols: symbols, sink: sink)
         defer { feed.stop(); collector.stop(timeout: 5) }
         #expect(pollUntil { collector.status.received > 50 })
         for _ in 0..<5 { server.injectMalformedLine(on: .level1) }
