@@ -42,25 +42,17 @@ set +a
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mdt-soak.XXXXXX")
 export MDT_HOME=$dir/home
-server_pid="" collect_pid=""
+feed_pid="" collect_pid=""
 cleanup() {
-    for p in $collect_pid $server_pid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    for p in $collect_pid $feed_pid; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
     rm -rf "$dir"
 }
 trap cleanup EXIT
 
 for ((i = 1; i <= symbols; i++)); do printf 'S%05d\n' "$i"; done >"$dir/symbols.txt"
-"$mdt" replay --synthetic --serve --ports 0,0,0,0 --symbols "@$dir/symbols.txt" --rate "$rate" \
-    --port-file "$dir/ports" 2>"$dir/feed.log" &
-server_pid=$!
-for _ in $(seq 200); do [[ -s $dir/ports ]] && break; sleep 0.1; done
-[[ -s $dir/ports ]] || { cat "$dir/feed.log" >&2; echo "bench-soak.sh: the feed server did not start" >&2; exit 1; }
-MDT_IQFEED_HOST=127.0.0.1
-MDT_IQFEED_L1_PORT=$(sed -n 's/^l1=//p' "$dir/ports")
-MDT_IQFEED_L2_PORT=$(sed -n 's/^l2=//p' "$dir/ports")
-MDT_IQFEED_LOOKUP_PORT=$(sed -n 's/^lookup=//p' "$dir/ports")
-MDT_IQFEED_ADMIN_PORT=$(sed -n 's/^admin=//p' "$dir/ports")
-export MDT_IQFEED_HOST MDT_IQFEED_L1_PORT MDT_IQFEED_L2_PORT MDT_IQFEED_LOOKUP_PORT MDT_IQFEED_ADMIN_PORT
+# shellcheck source=scripts/lib/synthetic-feed.sh
+. "$repo/scripts/lib/synthetic-feed.sh"
+start_synthetic_feed bench-soak.sh "$mdt" "$dir/symbols.txt" "$rate" "$dir" || exit 1
 
 seconds=$((minutes * 60))
 "$mdt" collect run --name soak --symbols "@$dir/symbols.txt" --duration "$seconds" --color off ${MDT_SOAK_SINKS:+--sinks "$MDT_SOAK_SINKS"} \
