@@ -143,10 +143,27 @@ public enum JSONEventEncoder {
 
     @inline(__always)
     static func times(_ ts: Nanos, _ recv: Nanos, _ w: inout ByteWriter) {
-        w.raw(",\"ts\":\""); w.iso8601(ts)
-        w.raw("\",\"ts_ns\":"); w.int(ts)
-        w.raw(",\"receive_ts\":\""); w.iso8601(recv)
-        w.raw("\",\"receive_ts_ns\":"); w.int(recv)
+        var cache = ISOMinuteCache()
+        w.raw(",\"ts\":\""); timePair(ts, &cache, &w, next: "\",\"ts_ns\":")
+        w.raw(",\"receive_ts\":\""); timePair(recv, &cache, &w, next: "\",\"receive_ts_ns\":")
+    }
+
+    /// The ISO text of `t`, then `next`, then `t` as integer nanoseconds (its last 9 digits are the
+    /// ISO fraction when `t >= 1e9`: copied rather than formatted again).
+    @inline(__always)
+    static func timePair(_ t: Nanos, _ cache: inout ISOMinuteCache, _ w: inout ByteWriter, next: StaticString) {
+        let fracAt = w.i &+ 20
+        w.iso8601(t, cache: &cache)
+        w.raw(next)
+        if t >= 1_000_000_000 {
+            w.decimal(UInt64(t / 1_000_000_000))
+            let src = UnsafeRawPointer(w.p + fracAt), dst = UnsafeMutableRawPointer(w.p + w.i)
+            dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            dst.storeBytes(of: src.load(fromByteOffset: 8, as: UInt8.self), toByteOffset: 8, as: UInt8.self)
+            w.i &+= 9
+        } else {
+            w.int(t)
+        }
     }
 
     @inline(__always)
