@@ -30,7 +30,10 @@ enum ReferenceJSONEncoder {
             o.s(",\"action\":\"" + (names[b.action] ?? "?") + "\"")
             o.s(",\"side\":\"" + (b.side == .bid ? "bid" : "ask") + "\"")
             o.p(",\"price\":", b.price); o.u(",\"size\":", UInt64(b.size)); o.u(",\"order_id\":", b.orderID)
-            o.s(",\"mmid\":\""); o.escaped(BookUpdate.mmidText(b.mmid)); o.s("\"")
+            // The packed bytes (zero bytes skipped) as they are: not through String, which would repair non-UTF-8.
+            let shifts: [UInt32] = [24, 16, 8, 0]
+            let mmid = shifts.map { s -> UInt8 in UInt8(truncatingIfNeeded: b.mmid >> s) }.filter { $0 != 0 }
+            o.s(",\"mmid\":\""); o.escaped(mmid); o.s("\"")
             o.u(",\"order_count\":", UInt64(b.orderCount)); o.u(",\"priority\":", b.priority)
         case .bar(let b):
             o.s("{\"type\":\"bar\",\"symbol\":\""); o.escaped(b.symbol.text)
@@ -57,8 +60,9 @@ enum ReferenceJSONEncoder {
             // `Price.write` negates Int64.min to Int64.max; the wire format writes the exact magnitude.
             if v.raw == Int64.min { s("-9223372036.854775808") } else { v.write(to: &bytes) }
         }
-        mutating func escaped(_ text: String) {
-            for b in text.utf8 {
+        mutating func escaped(_ text: String) { escaped(Array(text.utf8)) }
+        mutating func escaped(_ raw: [UInt8]) {
+            for b in raw {
                 switch b {
                 case UInt8(ascii: "\""): s("\\\"")
                 case UInt8(ascii: "\\"): s("\\\\")
