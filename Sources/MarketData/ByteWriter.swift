@@ -51,8 +51,15 @@ struct ByteWriter {
     @inlinable @inline(__always)
     mutating func bytes(_ b: UnsafeBufferPointer<UInt8>) {
         guard let base = b.baseAddress else { return }
-        (p + i).update(from: base, count: b.count)
-        i &+= b.count
+        let n = b.count
+        if n <= 16 {
+            // Symbols are short: a byte loop beats a call to memcpy.
+            var k = 0
+            while k < n { p[i &+ k] = base[k]; k &+= 1 }
+        } else {
+            (p + i).update(from: base, count: n)
+        }
+        i &+= n
     }
 
     /// "00" "01" ... "99": two ASCII digits per value, read as one 16-bit load.

@@ -127,4 +127,56 @@ import Testing
             #expect(buf == ReferenceJSONEncoder.encode(e), "value \(v)")
         }
     }
+
+    @Test func oneEncoderOverAStreamMatchesReference() {
+        // One encoder's minute/second caches across events: steps from 0 ns to minutes, backwards, far jumps.
+        var rng = SplitMix64(seed: 99)
+        var encoder = JSONEventEncoder()
+        var t = Time.utcNanos(year: 2026, month: 3, day: 8, hour: 6, minute: 58)
+        var buf: [UInt8] = []
+        var failures = 0
+        for i in 0..<50_000 {
+            switch rng.below(20) {
+            case 0: t = rng.int(-4_000_000_000_000_000_000...4_000_000_000_000_000_000)
+            case 1: t -= rng.int(0...120_000_000_000)
+            case 2: t = (t / 60_000_000_000) * 60_000_000_000 - rng.int(0...1)
+            default: t += rng.int(0...3_000_000_000)
+            }
+            let r = t + rng.int(-1_000_000_000...2_000_000_000)
+            let e: MarketEvent = rng.below(2) == 0
+                ? .quote(Quote(symbol: Symbol(unchecked: "SPY"), eventTime: t, receiveTime: r, bid: Price(raw: rng.int(0...1_000_000_000_000)),
+                               bidSize: 100, ask: Price(units: 500), askSize: 200, seq: UInt64(i)))
+                : .bar(Bar(symbol: Symbol(unchecked: "SPY"), time: r, kind: .seconds(60), open: .zero, high: .zero, low: .zero,
+                           close: .zero, periodVolume: 1, receiveTime: t))
+            buf.removeAll(keepingCapacity: true)
+            encoder.append(e, to: &buf)
+            if buf != ReferenceJSONEncoder.encode(e) {
+                failures += 1
+                if failures <= 3 { Issue.record("event \(i) at \(t): \(String(decoding: buf, as: UTF8.self))") }
+            }
+        }
+        #expect(failures == 0)
+    }
+
+    @Test func everyDayOfTheNanosRangeHasTheCalendarDate() {
+        // The encoder's own civil-date arithmetic against Time.writeISO8601 for every day from 1677 to 2262.
+        var encoder = JSONEventEncoder()
+        var buf: [UInt8] = []
+        var want: [UInt8] = []
+        var failures = 0
+        let prefix = Array(#"{"type":"bar","symbol":"X","interval_s":-1,"ts":""#.utf8)
+        for d in (Int64.min / Time.nanosPerDay)...(Int64.max / Time.nanosPerDay) {
+            let (t, overflow) = (d * Time.nanosPerDay).addingReportingOverflow((d & 1023) * 84_000_000_000)
+            let ts = overflow ? d * Time.nanosPerDay : t
+            buf.removeAll(keepingCapacity: true); want.removeAll(keepingCapacity: true)
+            encoder.append(.bar(Bar(symbol: Symbol(unchecked: "X"), time: ts, kind: .daily, open: .zero, high: .zero, low: .zero,
+                                    close: .zero, periodVolume: 0)), to: &buf)
+            Time.writeISO8601(ts, to: &want)
+            if buf.count < prefix.count + 30 || Array(buf[prefix.count..<(prefix.count + 30)]) != want {
+                failures += 1
+                if failures <= 3 { Issue.record("day \(d): \(String(decoding: buf.prefix(90), as: UTF8.self)) want \(String(decoding: want, as: UTF8.self))") }
+            }
+        }
+        #expect(failures == 0)
+    }
 }
