@@ -29,6 +29,17 @@ public struct Level1Update: Sendable, Equatable {
     public var low: Price?
     public var close: Price?
     public var totalVolume: UInt64?
+
+    /// An empty update (no symbol text, no trade, no quote): a slot for `Level1Parser.parse(_:receiveTime:into:)`.
+    public init() {
+        isSummary = false; symbol = Symbol(unchecked: ""); contents = []
+    }
+
+    public init(isSummary: Bool, symbol: Symbol, contents: MessageContents, trade: Trade?, quote: Quote?,
+                open: Price?, high: Price?, low: Price?, close: Price?, totalVolume: UInt64?) {
+        self.isSummary = isSummary; self.symbol = symbol; self.contents = contents; self.trade = trade; self.quote = quote
+        self.open = open; self.high = high; self.low = low; self.close = close; self.totalVolume = totalVolume
+    }
 }
 
 /// `F` fundamentals: the fields an operator needs; the rest are skipped.
@@ -100,6 +111,8 @@ public struct Level1Parser: Sendable {
     @usableFromInline var clock = EasternClock()
     @usableFromInline var date: (Int, Int, Int)
     @usableFromInline var lastTSecond = -1
+    /// Symbols of recent `Q`/`P` lines (fast path), so a repeated symbol does not build a String.
+    @usableFromInline var symbols = Level1SymbolCache()
 
     /// `now` (UTC ns) seeds the Eastern trading date used until the first `T` line.
     public init(now: Nanos = 0) {
@@ -128,6 +141,31 @@ public struct Level1Parser: Sendable {
         counters.parsed &+= 1
         do {
             return try parseUncounted(line, receiveTime: receiveTime)
+        } catch {
+            counters.parsed &-= 1
+            counters.failed &+= 1
+            throw error
+        }
+    }
+
+    /// Parses one line (without terminator) in place: for a `Q`/`P` update the result is written into
+    /// `update` and nil is returned (no ~300-byte `Level1Message` is built or copied); any other message is
+    /// returned. Same values, errors and counters as `parse(_:receiveTime:)`; after a thrown error `update`
+    /// is unspecified (still a valid value).
+    @inlinable
+    public mutating func parse(_ line: UnsafeRawBufferPointer, receiveTime: Nanos, into update: inout Level1Update) throws(IQFeedParseError) -> Level1Message? {
+        counters.parsed &+= 1
+        if isDefaultFieldSet && line.count > 2 && line[1] == UInt8(ascii: ",") {
+            let t = line[0]
+            if t == UInt8(ascii: "Q") || t == UInt8(ascii: "P"),
+               parseQPFast(line, summary: t == UInt8(ascii: "P"), receiveTime: receiveTime, into: &update) {
+                return nil
+            }
+        }
+        do {
+            let m = try parseUncounted(line, receiveTime: receiveTime)
+            if case .update(let u) = m { update = u; return nil }
+            return m
         } catch {
             counters.parsed &-= 1
             counters.failed &+= 1
