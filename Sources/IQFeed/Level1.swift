@@ -22,23 +22,48 @@ public struct Level1Update: Sendable, Equatable {
     public var isSummary: Bool
     public var symbol: Symbol
     public var contents: MessageContents
-    public var trade: Trade?
-    public var quote: Quote?
+    public var trade: Trade? {
+        get { hasTrade ? tradeSlot : nil }
+        set { if let newValue { tradeSlot = newValue; hasTrade = true } else { hasTrade = false } }
+    }
+    public var quote: Quote? {
+        get { hasQuote ? quoteSlot : nil }
+        set { if let newValue { quoteSlot = newValue; hasQuote = true } else { hasQuote = false } }
+    }
     public var open: Price?
     public var high: Price?
     public var low: Price?
     public var close: Price?
     public var totalVolume: UInt64?
 
+    // `trade` and `quote` are stored without an Optional, so the in-place parse overwrites a slot
+    // instead of destroying and re-creating an optional payload (a generic, metadata-driven operation).
+    // A slot is stale (and ignored) while its flag is false.
+    @usableFromInline var tradeSlot: Trade
+    @usableFromInline var quoteSlot: Quote
+    @usableFromInline var hasTrade: Bool
+    @usableFromInline var hasQuote: Bool
+
     /// An empty update (no symbol text, no trade, no quote): a slot for `Level1Parser.parse(_:receiveTime:into:)`.
     public init() {
-        isSummary = false; symbol = Symbol(unchecked: ""); contents = []
+        let none = Symbol(unchecked: "")
+        isSummary = false; symbol = none; contents = []
+        tradeSlot = Trade(symbol: none, eventTime: 0, price: Price(raw: 0), size: 0)
+        quoteSlot = Quote(symbol: none, eventTime: 0, bid: Price(raw: 0), bidSize: 0, ask: Price(raw: 0), askSize: 0)
+        hasTrade = false; hasQuote = false
     }
 
     public init(isSummary: Bool, symbol: Symbol, contents: MessageContents, trade: Trade?, quote: Quote?,
                 open: Price?, high: Price?, low: Price?, close: Price?, totalVolume: UInt64?) {
+        self.init()
         self.isSummary = isSummary; self.symbol = symbol; self.contents = contents; self.trade = trade; self.quote = quote
         self.open = open; self.high = high; self.low = low; self.close = close; self.totalVolume = totalVolume
+    }
+
+    public static func == (a: Level1Update, b: Level1Update) -> Bool {
+        a.isSummary == b.isSummary && a.symbol == b.symbol && a.contents == b.contents && a.trade == b.trade
+            && a.quote == b.quote && a.open == b.open && a.high == b.high && a.low == b.low && a.close == b.close
+            && a.totalVolume == b.totalVolume
     }
 }
 

@@ -258,23 +258,22 @@ extension Level1Parser {
         let hasTrade = letter != 0 && mrt != nil
         let hasQuote = contents.rawValue & (MessageContents.bid.rawValue | MessageContents.ask.rawValue) != 0
         let qt = hasTrade ? tradeTime : nil
+        let zero = Price(raw: 0)
         u.isSummary = summary
         u.symbol = sym
         u.contents = contents
+        u.hasTrade = hasTrade
         if hasTrade {
-            u.trade = Trade(symbol: sym, eventTime: tradeTime ?? receiveTime, receiveTime: receiveTime, price: mrt ?? .zero,
-                            size: mrtSize ?? 0, totalVolume: totalVolume ?? 0, bid: bid ?? .zero, ask: ask ?? .zero,
-                            tickID: 0, basis: letter, marketCenter: UInt16(truncatingIfNeeded: mrtMC ?? 0),
-                            conditions: cond, aggressor: 0)
-        } else {
-            u.trade = nil
+            u.tradeSlot = Trade(symbol: sym, eventTime: tradeTime ?? receiveTime, receiveTime: receiveTime, price: mrt ?? zero,
+                                size: mrtSize ?? 0, totalVolume: totalVolume ?? 0, bid: bid ?? zero, ask: ask ?? zero,
+                                tickID: 0, basis: letter, marketCenter: UInt16(truncatingIfNeeded: mrtMC ?? 0),
+                                conditions: cond, aggressor: 0)
         }
+        u.hasQuote = hasQuote
         if hasQuote {
-            u.quote = Quote(symbol: sym, eventTime: qt ?? receiveTime, receiveTime: receiveTime, bid: bid ?? .zero,
-                            bidSize: bidSize ?? 0, ask: ask ?? .zero, askSize: askSize ?? 0, last: mrt ?? .zero,
-                            totalVolume: totalVolume ?? 0)
-        } else {
-            u.quote = nil
+            u.quoteSlot = Quote(symbol: sym, eventTime: qt ?? receiveTime, receiveTime: receiveTime, bid: bid ?? zero,
+                                bidSize: bidSize ?? 0, ask: ask ?? zero, askSize: askSize ?? 0, last: mrt ?? zero,
+                                totalVolume: totalVolume ?? 0)
         }
         u.open = open; u.high = high; u.low = low; u.close = close
         u.totalVolume = totalVolume
