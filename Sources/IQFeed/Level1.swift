@@ -44,19 +44,22 @@ public struct Level1Update: Sendable, Equatable {
     @usableFromInline var hasTrade: Bool
     @usableFromInline var hasQuote: Bool
 
+    @usableFromInline static let noTrade = Trade(symbol: Symbol(unchecked: ""), eventTime: 0, price: Price(raw: 0), size: 0)
+    @usableFromInline static let noQuote = Quote(symbol: Symbol(unchecked: ""), eventTime: 0, bid: Price(raw: 0), bidSize: 0,
+                                                 ask: Price(raw: 0), askSize: 0)
+
     /// An empty update (no symbol text, no trade, no quote): a slot for `Level1Parser.parse(_:receiveTime:into:)`.
     public init() {
-        let none = Symbol(unchecked: "")
-        isSummary = false; symbol = none; contents = []
-        tradeSlot = Trade(symbol: none, eventTime: 0, price: Price(raw: 0), size: 0)
-        quoteSlot = Quote(symbol: none, eventTime: 0, bid: Price(raw: 0), bidSize: 0, ask: Price(raw: 0), askSize: 0)
+        isSummary = false; symbol = Symbol(unchecked: ""); contents = []
+        tradeSlot = Level1Update.noTrade; quoteSlot = Level1Update.noQuote
         hasTrade = false; hasQuote = false
     }
 
     public init(isSummary: Bool, symbol: Symbol, contents: MessageContents, trade: Trade?, quote: Quote?,
                 open: Price?, high: Price?, low: Price?, close: Price?, totalVolume: UInt64?) {
-        self.init()
-        self.isSummary = isSummary; self.symbol = symbol; self.contents = contents; self.trade = trade; self.quote = quote
+        self.isSummary = isSummary; self.symbol = symbol; self.contents = contents
+        tradeSlot = trade ?? Level1Update.noTrade; hasTrade = trade != nil
+        quoteSlot = quote ?? Level1Update.noQuote; hasQuote = quote != nil
         self.open = open; self.high = high; self.low = low; self.close = close; self.totalVolume = totalVolume
     }
 
