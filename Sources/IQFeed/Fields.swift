@@ -251,7 +251,35 @@ public enum Scan {
     /// (0...8) and their value (for 8, the value of all 8). One load and three multiplies (SWAR).
     @inlinable @inline(__always)
     static func digits8(_ p: UnsafePointer<UInt8>, _ at: Int) -> (count: Int, value: UInt64) {
-        let x = UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian ^ 0x3030_3030_3030_3030
+        digits8(word: UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian)
+    }
+
+    /// `digits8` reading only `p[..<end]`: bytes at or past `end` count as 0 (not a digit).
+    @inlinable @inline(__always)
+    static func digits8(_ p: UnsafePointer<UInt8>, _ at: Int, end: Int) -> (count: Int, value: UInt64) {
+        digits8(word: load8(p, at, end: end))
+    }
+
+    /// The 8 bytes at `p + at` as a little-endian word, reading only `p[..<end]`: bytes at or past `end`
+    /// are 0. Near the end of a line of 8 bytes or more this is one load (of the last 8 bytes) and a shift.
+    @inlinable @inline(__always)
+    static func load8(_ p: UnsafePointer<UInt8>, _ at: Int, end: Int) -> UInt64 {
+        if at &+ 8 <= end { return UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian }
+        if at >= end { return 0 }
+        if end >= 8 {
+            // at + 8 - end is 1...7 here.
+            return UnsafeRawPointer(p + (end &- 8)).loadUnaligned(as: UInt64.self).littleEndian &>> UInt64((at &+ 8 &- end) &* 8)
+        }
+        var w: UInt64 = 0
+        var k = end &- 1
+        while k >= at { w = w &<< 8 | UInt64(p[k]); k &-= 1 }
+        return w
+    }
+
+    /// `digits8` of a little-endian word of 8 bytes.
+    @inlinable @inline(__always)
+    static func digits8(word: UInt64) -> (count: Int, value: UInt64) {
+        let x = word ^ 0x3030_3030_3030_3030
         // A byte is a digit iff x (byte ^ 0x30) <= 9: then neither x nor x + 0x76 has the top bit.
         // A carry out of a non-digit byte only reaches later bytes, so the first flagged byte is exact.
         let nonDigit = ((x &+ 0x7676_7676_7676_7676) | x) & 0x8080_8080_8080_8080

@@ -22,13 +22,52 @@ public struct Level1Update: Sendable, Equatable {
     public var isSummary: Bool
     public var symbol: Symbol
     public var contents: MessageContents
-    public var trade: Trade?
-    public var quote: Quote?
+    public var trade: Trade? {
+        get { hasTrade ? tradeSlot : nil }
+        set { if let newValue { tradeSlot = newValue; hasTrade = true } else { hasTrade = false } }
+    }
+    public var quote: Quote? {
+        get { hasQuote ? quoteSlot : nil }
+        set { if let newValue { quoteSlot = newValue; hasQuote = true } else { hasQuote = false } }
+    }
     public var open: Price?
     public var high: Price?
     public var low: Price?
     public var close: Price?
     public var totalVolume: UInt64?
+
+    // `trade` and `quote` are stored without an Optional, so the in-place parse overwrites a slot
+    // instead of destroying and re-creating an optional payload (a generic, metadata-driven operation).
+    // A slot is stale (and ignored) while its flag is false.
+    @usableFromInline var tradeSlot: Trade
+    @usableFromInline var quoteSlot: Quote
+    @usableFromInline var hasTrade: Bool
+    @usableFromInline var hasQuote: Bool
+
+    @usableFromInline static let noTrade = Trade(symbol: Symbol(unchecked: ""), eventTime: 0, price: Price(raw: 0), size: 0)
+    @usableFromInline static let noQuote = Quote(symbol: Symbol(unchecked: ""), eventTime: 0, bid: Price(raw: 0), bidSize: 0,
+                                                 ask: Price(raw: 0), askSize: 0)
+
+    /// An empty update (no symbol text, no trade, no quote): a slot for `Level1Parser.parse(_:receiveTime:into:)`.
+    public init() {
+        isSummary = false; symbol = Symbol(unchecked: ""); contents = []
+        tradeSlot = Level1Update.noTrade; quoteSlot = Level1Update.noQuote
+        hasTrade = false; hasQuote = false
+    }
+
+    public init(isSummary: Bool, symbol: Symbol, contents: MessageContents, trade: Trade?, quote: Quote?,
+                open: Price?, high: Price?, low: Price?, close: Price?, totalVolume: UInt64?) {
+        self.isSummary = isSummary; self.symbol = symbol; self.contents = contents
+        tradeSlot = trade ?? Level1Update.noTrade; hasTrade = trade != nil
+        quoteSlot = quote ?? Level1Update.noQuote; hasQuote = quote != nil
+        self.open = open; self.high = high; self.low = low; self.close = close; self.totalVolume = totalVolume
+    }
+
+    public static func == (a: Level1Update, b: Level1Update) -> Bool {
+        a.isSummary == b.isSummary && a.symbol == b.symbol && a.contents == b.contents && a.trade == b.trade
+            && a.quote == b.quote && a.open == b.open && a.high == b.high && a.low == b.low && a.close == b.close
+            && a.totalVolume == b.totalVolume
+    }
 }
 
 /// `F` fundamentals: the fields an operator needs; the rest are skipped.
@@ -100,6 +139,8 @@ public struct Level1Parser: Sendable {
     @usableFromInline var clock = EasternClock()
     @usableFromInline var date: (Int, Int, Int)
     @usableFromInline var lastTSecond = -1
+    /// Symbols of recent `Q`/`P` lines (fast path), so a repeated symbol does not build a String.
+    @usableFromInline var symbols = Level1SymbolCache()
 
     /// `now` (UTC ns) seeds the Eastern trading date used until the first `T` line.
     public init(now: Nanos = 0) {
@@ -128,6 +169,31 @@ public struct Level1Parser: Sendable {
         counters.parsed &+= 1
         do {
             return try parseUncounted(line, receiveTime: receiveTime)
+        } catch {
+            counters.parsed &-= 1
+            counters.failed &+= 1
+            throw error
+        }
+    }
+
+    /// Parses one line (without terminator) in place: for a `Q`/`P` update the result is written into
+    /// `update` and nil is returned (no ~300-byte `Level1Message` is built or copied); any other message is
+    /// returned. Same values, errors and counters as `parse(_:receiveTime:)`; after a thrown error `update`
+    /// is unspecified (still a valid value).
+    @inlinable
+    public mutating func parse(_ line: UnsafeRawBufferPointer, receiveTime: Nanos, into update: inout Level1Update) throws(IQFeedParseError) -> Level1Message? {
+        counters.parsed &+= 1
+        if isDefaultFieldSet && line.count > 2 && line[1] == UInt8(ascii: ",") {
+            let t = line[0]
+            if t == UInt8(ascii: "Q") || t == UInt8(ascii: "P"),
+               parseQPFast(line, summary: t == UInt8(ascii: "P"), receiveTime: receiveTime, into: &update) {
+                return nil
+            }
+        }
+        do {
+            let m = try parseUncounted(line, receiveTime: receiveTime)
+            if case .update(let u) = m { update = u; return nil }
+            return m
         } catch {
             counters.parsed &-= 1
             counters.failed &+= 1

@@ -36,21 +36,22 @@ struct L1FastCursor {
     }
 
     /// `Symbol(bytes:)` rules: 1...64 bytes of printable ASCII without space (comma ends the field).
+    /// Returns the field's start and length (length 0: give up).
     @inline(__always)
-    mutating func symbol() -> Symbol? {
-        if exhausted { return nil }
+    mutating func symbol() -> (at: Int, count: Int) {
+        if exhausted { return (0, 0) }
         let s = i
         var j = i
         while j < e {
             let b = p[j]
             if b == 44 { break }
-            if b &- 0x21 > 0x5D { return nil }  // outside 0x21...0x7E
+            if b &- 0x21 > 0x5D { return (0, 0) }  // outside 0x21...0x7E
             j += 1
         }
         let n = j - s
-        if n == 0 || n > Symbol.maxLength { return nil }
+        if n == 0 || n > Symbol.maxLength { return (0, 0) }
         _ = finish(j)
-        return Symbol(unchecked: String(decoding: UnsafeRawBufferPointer(start: p + s, count: n), as: UTF8.self))
+        return (s, n)
     }
 
     /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). false: give up.
@@ -58,32 +59,31 @@ struct L1FastCursor {
     mutating func price(_ out: inout Price?) -> Bool {
         if exhausted { return false }
         let s = i
-        // Unsigned, at most 7 integer and 7 fraction digits, 16 readable bytes: two SWAR loads.
-        // (A digit run cannot pass `e`: only a comma can follow it in the line.)
-        if s &+ 16 <= n && p[s] != 45 {
-            let (il, iv) = Scan.digits8(p, s)
-            if il < 8 {
-                var j = s &+ il
-                var raw = Int64(iv) &* 1_000_000_000
-                var digits = il
-                var simple = true
-                if j < e && p[j] == 46 {
-                    let (fl, fv) = Scan.digits8(p, j &+ 1)
-                    if fl < 8 {
-                        raw &+= Int64(fv) &* Scan.scale(fl)
-                        digits &+= fl
-                        j &+= 1 &+ fl
-                    } else {
-                        simple = false
-                    }
+        // Unsigned, at most 7 integer and 7 fraction digits: two SWAR loads (bytes past the line read as 0).
+        // (A digit run cannot pass `e`: only a comma can follow it in the line.) Anything else (a sign,
+        // more digits) takes the byte loop below.
+        let (il, iv) = Scan.digits8(p, s, end: n)
+        if il < 8 {
+            var j = s &+ il
+            var raw = Int64(iv) &* 1_000_000_000
+            var digits = il
+            var simple = true
+            if j < e && p[j] == 46 {
+                let (fl, fv) = Scan.digits8(p, j &+ 1, end: n)
+                if fl < 8 {
+                    raw &+= Int64(fv) &* Scan.scale(fl)
+                    digits &+= fl
+                    j &+= 1 &+ fl
+                } else {
+                    simple = false
                 }
-                if simple {
-                    if !finish(j) { return false }
-                    if j == s { out = nil; return true }
-                    if digits == 0 { return false }
-                    out = Price(raw: raw)
-                    return true
-                }
+            }
+            if simple && (j >= e || p[j] == 44) {
+                _ = finish(j)
+                if j == s { out = nil; return true }
+                if digits == 0 { return false }
+                out = Price(raw: raw)
+                return true
             }
         }
         var j = i
@@ -126,13 +126,11 @@ struct L1FastCursor {
     mutating func uint(_ out: inout UInt64?) -> Bool {
         if exhausted { return false }
         let s = i
-        if s &+ 8 <= n {
-            let (l, v) = Scan.digits8(p, s)
-            if l < 8 {
-                if !finish(s &+ l) { return false }
-                out = l == 0 ? nil : v
-                return true
-            }
+        let (l, w) = Scan.digits8(p, s, end: n)
+        if l < 8 {
+            if !finish(s &+ l) { return false }
+            out = l == 0 ? nil : w
+            return true
         }
         var j = i
         var v: UInt64 = 0
@@ -223,46 +221,62 @@ struct L1FastCursor {
 
 extension Level1Parser {
     /// A `Q`/`P` line: the straight-line parse when the fieldset is the default one and the line is
-    /// ordinary, else the generic `parseUpdate` (which also produces every error). The result is
-    /// built in the return slot (no intermediate optional), which matters for a ~300-byte value.
+    /// ordinary, else the generic `parseUpdate` (which also produces every error).
     @usableFromInline
     mutating func parseQP(_ line: UnsafeRawBufferPointer, summary: Bool, receiveTime: Nanos) throws(IQFeedParseError) -> Level1Message {
-        fast: if isDefaultFieldSet, let b = line.baseAddress?.assumingMemoryBound(to: UInt8.self) {
-            var e = line.count
-            if b[e - 1] == 44 { e -= 1 }
-            // The type field is one byte and a comma follows (checked by the caller); a line `Q,` has no symbol.
-            if e <= 1 { break fast }
-            var c = L1FastCursor(b, end: e, count: line.count, start: 2)
-            guard let sym = c.symbol() else { break fast }
-            var mrt: Price?, mrtSize: UInt32?, mrtTime: (Int, Int64)?, mrtMC: UInt64?, totalVolume: UInt64?
-            var bid: Price?, bidSize: UInt32?, ask: Price?, askSize: UInt32?
-            var open: Price?, high: Price?, low: Price?, close: Price?
-            var contents = MessageContents(), letter: UInt8 = 0, cond: UInt32 = 0
-            guard c.price(&mrt), c.size(&mrtSize), c.time(&mrtTime), c.uint(&mrtMC), c.uint(&totalVolume),
-                  c.price(&bid), c.size(&bidSize), c.price(&ask), c.size(&askSize),
-                  c.price(&open), c.price(&high), c.price(&low), c.price(&close),
-                  c.contents(&contents, &letter), c.conditions(&cond) else { break fast }
-            // As parseUpdate with: no Most Recent Trade Date, no Bid/Ask Time, Message Contents present.
-            var tradeTime: Nanos?
-            if let (s, n) = mrtTime { tradeTime = timeOnTradingDate(s, n) }
-            let hasTrade = letter != 0 && mrt != nil
-            let hasQuote = contents.rawValue & (MessageContents.bid.rawValue | MessageContents.ask.rawValue) != 0
-            let qt = hasTrade ? tradeTime : nil
-            return .update(Level1Update(
-                isSummary: summary, symbol: sym, contents: contents,
-                trade: hasTrade
-                    ? Trade(symbol: sym, eventTime: tradeTime ?? receiveTime, receiveTime: receiveTime, price: mrt ?? .zero,
-                            size: mrtSize ?? 0, totalVolume: totalVolume ?? 0, bid: bid ?? .zero, ask: ask ?? .zero,
-                            tickID: 0, basis: letter, marketCenter: UInt16(truncatingIfNeeded: mrtMC ?? 0),
-                            conditions: cond, aggressor: 0)
-                    : nil,
-                quote: hasQuote
-                    ? Quote(symbol: sym, eventTime: qt ?? receiveTime, receiveTime: receiveTime, bid: bid ?? .zero,
-                            bidSize: bidSize ?? 0, ask: ask ?? .zero, askSize: askSize ?? 0, last: mrt ?? .zero,
-                            totalVolume: totalVolume ?? 0)
-                    : nil,
-                open: open, high: high, low: low, close: close, totalVolume: totalVolume))
+        if isDefaultFieldSet {
+            var u = Level1Update()
+            if parseQPFast(line, summary: summary, receiveTime: receiveTime, into: &u) { return .update(u) }
         }
         return .update(try parseUpdate(line, summary: summary, receiveTime: receiveTime))
+    }
+
+    /// The straight-line parse of a default-fieldset `Q`/`P` line into `u` (every field written).
+    /// false, with `u` untouched, when the line is not ordinary: then `parseUpdate` decides.
+    @usableFromInline
+    mutating func parseQPFast(_ line: UnsafeRawBufferPointer, summary: Bool, receiveTime: Nanos, into u: inout Level1Update) -> Bool {
+        guard line.count > 0, let b = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        var e = line.count
+        if b[e - 1] == 44 { e -= 1 }
+        // The type field is one byte and a comma follows (checked by the caller); a line `Q,` has no symbol.
+        if e <= 1 { return false }
+        var c = L1FastCursor(b, end: e, count: line.count, start: 2)
+        let (symAt, symCount) = c.symbol()
+        if symCount == 0 { return false }
+        var mrt: Price?, mrtSize: UInt32?, mrtTime: (Int, Int64)?, mrtMC: UInt64?, totalVolume: UInt64?
+        var bid: Price?, bidSize: UInt32?, ask: Price?, askSize: UInt32?
+        var open: Price?, high: Price?, low: Price?, close: Price?
+        var contents = MessageContents(), letter: UInt8 = 0, cond: UInt32 = 0
+        guard c.price(&mrt), c.size(&mrtSize), c.time(&mrtTime), c.uint(&mrtMC), c.uint(&totalVolume),
+              c.price(&bid), c.size(&bidSize), c.price(&ask), c.size(&askSize),
+              c.price(&open), c.price(&high), c.price(&low), c.price(&close),
+              c.contents(&contents, &letter), c.conditions(&cond) else { return false }
+        let sym = symbols.symbol(b, at: symAt, count: symCount, end: line.count)
+        // As parseUpdate with: no Most Recent Trade Date, no Bid/Ask Time, Message Contents present.
+        var tradeTime: Nanos?
+        if let (s, n) = mrtTime { tradeTime = timeOnTradingDate(s, n) }
+        let hasTrade = letter != 0 && mrt != nil
+        let hasQuote = contents.rawValue & (MessageContents.bid.rawValue | MessageContents.ask.rawValue) != 0
+        let qt = hasTrade ? tradeTime : nil
+        let zero = Price(raw: 0)
+        u.isSummary = summary
+        u.symbol = sym
+        u.contents = contents
+        u.hasTrade = hasTrade
+        if hasTrade {
+            u.tradeSlot = Trade(symbol: sym, eventTime: tradeTime ?? receiveTime, receiveTime: receiveTime, price: mrt ?? zero,
+                                size: mrtSize ?? 0, totalVolume: totalVolume ?? 0, bid: bid ?? zero, ask: ask ?? zero,
+                                tickID: 0, basis: letter, marketCenter: UInt16(truncatingIfNeeded: mrtMC ?? 0),
+                                conditions: cond, aggressor: 0)
+        }
+        u.hasQuote = hasQuote
+        if hasQuote {
+            u.quoteSlot = Quote(symbol: sym, eventTime: qt ?? receiveTime, receiveTime: receiveTime, bid: bid ?? zero,
+                                bidSize: bidSize ?? 0, ask: ask ?? zero, askSize: askSize ?? 0, last: mrt ?? zero,
+                                totalVolume: totalVolume ?? 0)
+        }
+        u.open = open; u.high = high; u.low = low; u.close = close
+        u.totalVolume = totalVolume
+        return true
     }
 }

@@ -28,8 +28,9 @@ public enum ParseBench {
     /// Parses `lines` `iterations` times with a Level 1 parser; `clock` returns monotonic seconds.
     public static func level1(lines: [String] = sampleLevel1, iterations: Int, clock: () -> Double = { Clock.monotonic() }) -> ParseBenchResult {
         var parser = Level1Parser(now: Time.utcNanos(year: 2026, month: 11, day: 23, hour: 15))
+        var update = Level1Update()
         return run(lines, iterations, clock) { b in
-            do { _ = try parser.parse(b, receiveTime: 1); return true } catch { return false }
+            do { _ = try parser.parse(b, receiveTime: 1, into: &update); return true } catch { return false }
         }
     }
 

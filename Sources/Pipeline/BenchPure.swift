@@ -33,8 +33,9 @@ public enum PureBench {
         var counts: [String: Int] = [:]
         if only == nil || only == "l1" {
             var parser = Level1Parser(now: day)
+            var update = Level1Update()
             let r = loop(lines: l1, budget: budget) { b in
-                do { _ = try parser.parse(b, receiveTime: 1); return true } catch { return false }
+                do { _ = try parser.parse(b, receiveTime: 1, into: &update); return true } catch { return false }
             }
             figures += r.figures("l1", opName: "lines")
             counts["l1_failed"] = r.failed
