@@ -12,6 +12,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+case ${1:-} in
+    -h|--help)
+        echo "Usage: scripts/bench-instructions.sh [MDT_BINARY]   (default: .build/release/mdt, built if missing)"
+        echo "Prints instructions and cycles per operation for parse l1/l2, book, encode json/rowbinary."
+        echo "BENCH_N1 / BENCH_N2 set the two operation counts (default 1000000 / 3000000)."
+        exit 0 ;;
+    -*) echo "bench-instructions.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
+esac
 mdt=${1:-}
 if [[ -z $mdt ]]; then
     mdt=.build/release/mdt

@@ -41,11 +41,11 @@ mdt=$repo/.build/debug/mdt
 
 step "services: ClickHouse, Redis, Kafka (librdkafka mock cluster)"
 scripts/services.sh up
-server_pid=""
+feed_pid=""
 cleanup() {
-    if [[ -n $server_pid ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
+    if [[ -n $feed_pid ]]; then
+        kill "$feed_pid" 2>/dev/null || true
+        wait "$feed_pid" 2>/dev/null || true
     fi
     ((keep)) || scripts/services.sh down
 }
@@ -60,17 +60,9 @@ export MDT_HOME=$demo/home
 
 step "synthetic IQFeed on free ports ($symbols symbols, $rate events/s)"
 for ((i = 1; i <= symbols; i++)); do printf 'SYM%04d\n' "$i"; done >"$demo/symbols.txt"
-"$mdt" replay --synthetic --serve --ports 0,0,0,0 --symbols "@$demo/symbols.txt" --rate "$rate" \
-    --port-file "$demo/ports" 2>"$demo/feed.log" &
-server_pid=$!
-for _ in $(seq 100); do [[ -s $demo/ports ]] && break; sleep 0.1; done
-[[ -s $demo/ports ]] || { cat "$demo/feed.log" >&2; echo "demo.sh: the feed server did not start" >&2; exit 1; }
-MDT_IQFEED_HOST=127.0.0.1
-MDT_IQFEED_L1_PORT=$(sed -n 's/^l1=//p' "$demo/ports")
-MDT_IQFEED_L2_PORT=$(sed -n 's/^l2=//p' "$demo/ports")
-MDT_IQFEED_LOOKUP_PORT=$(sed -n 's/^lookup=//p' "$demo/ports")
-MDT_IQFEED_ADMIN_PORT=$(sed -n 's/^admin=//p' "$demo/ports")
-export MDT_IQFEED_HOST MDT_IQFEED_L1_PORT MDT_IQFEED_L2_PORT MDT_IQFEED_LOOKUP_PORT MDT_IQFEED_ADMIN_PORT
+# shellcheck source=scripts/lib/synthetic-feed.sh
+. "$repo/scripts/lib/synthetic-feed.sh"
+start_synthetic_feed demo.sh "$mdt" "$demo/symbols.txt" "$rate" "$demo" || exit 1
 cat "$demo/feed.log"
 
 step "mdt collect for ${seconds}s into Kafka, ClickHouse and Redis"

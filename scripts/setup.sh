@@ -15,7 +15,7 @@ Installs the Debian packages mdt needs if any are missing (one `apt-get update`,
 
 Packages: librdkafka-dev libhiredis-dev libcurl4-openssl-dev libsqlite3-dev pkg-config
           clickhouse-server clickhouse-client redis-server redis-tools kcat shellcheck
-          python3 curl; and the python package chdb-core (pip) for modern-dialect tests
+          python3 curl time; and the python package chdb-core (pip) for modern-dialect tests
 EOF
 }
 
@@ -31,7 +31,7 @@ done
 packages=(
     librdkafka-dev libhiredis-dev libcurl4-openssl-dev libsqlite3-dev pkg-config
     clickhouse-server clickhouse-client redis-server redis-tools kcat shellcheck
-    python3 curl
+    python3 curl time
 )
 
 installed() {

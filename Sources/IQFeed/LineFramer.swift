@@ -81,9 +81,18 @@ public struct LineFramer: ~Copyable {
             var i = scan
             var found = -1
             let base = storage.assumingMemoryBound(to: UInt8.self)
-            while i < tail {
-                if base[i] == 10 { found = i; break }
-                i += 1
+            // Eight bytes at a time: the lowest flagged byte of the zero-byte test is the first LF.
+            while i &+ 8 <= tail {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian ^ 0x0A0A_0A0A_0A0A_0A0A
+                let z = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                if z != 0 { found = i &+ (z.trailingZeroBitCount &>> 3); break }
+                i &+= 8
+            }
+            if found < 0 {
+                while i < tail {
+                    if base[i] == 10 { found = i; break }
+                    i += 1
+                }
             }
             if found < 0 {
                 scan = tail

@@ -82,10 +82,29 @@ public struct LookupReplyParser: Sendable {
     public let requestID: [UInt8]?
     public var counters = ParseCounters()
     @usableFromInline var clock = EasternClock()
+    /// `<RequestID>,LH,`: the start of every data row of a 6.x reply (empty without a request id).
+    @usableFromInline let dataPrefix: [UInt8]
 
     public init(kind: LookupKind, symbol: Symbol, requestID: String? = nil) {
         self.kind = kind; self.symbol = symbol
         self.requestID = requestID.map { Array($0.utf8) }
+        if let id = requestID, !id.isEmpty { dataPrefix = Array(id.utf8) + Array(",LH,".utf8) } else { dataPrefix = [] }
+    }
+
+    /// True when `line` starts with `dataPrefix` (a data row: no control, error or tag checks needed).
+    @inlinable
+    func isDataRow(_ line: UnsafeRawBufferPointer) -> Bool {
+        let n = dataPrefix.count
+        guard n > 0, line.count > n else { return false }
+        return dataPrefix.withUnsafeBytes { p in
+            guard let a = p.baseAddress, let b = line.baseAddress else { return false }
+            var i = 0
+            while i < n {
+                if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i &+= 1
+            }
+            return true
+        }
     }
 
     @inlinable
@@ -116,6 +135,12 @@ public struct LookupReplyParser: Sendable {
 
     @usableFromInline
     mutating func parseUncounted(_ line: UnsafeRawBufferPointer, receiveTime: Nanos) throws(IQFeedParseError) -> LookupLine {
+        if isDataRow(line) {
+            // `<id>,LH,<row>`: the same as the general path below takes for it, without the probing.
+            var d = FieldCursor(line, messageType: "lookup")
+            d.skip(2)
+            return try data(&d)
+        }
         var c = FieldCursor(line, messageType: "lookup")
         if line.isEmpty { throw IQFeedParseError(messageType: "lookup", field: "line", index: 0, reason: .emptyLine) }
         if let id = requestID, hasRequestID(line), !id.isEmpty { c.skip() }

@@ -52,7 +52,8 @@ public final class LookupClient {
     public var idleTimeout = 30.0
     public let rateLimiter: TokenBucket?
     private var connection: IQFeedConnection?
-    private var framer = LineFramer(maxLineLength: 1 << 20)
+    /// Used by one thread (see above): no run-time exclusivity check on each line.
+    @exclusivity(unchecked) private var framer = LineFramer(maxLineLength: 1 << 20)
     private var nextID = 1
     public private(set) var counters = ParseCounters()
 

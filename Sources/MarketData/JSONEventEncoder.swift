@@ -11,12 +11,25 @@
 ///   into `Decimal64(9)`. Readers that parse JSON numbers as doubles lose exactness past 15-17 digits.
 /// - Enums as names (`"basis":"C"`, `"action":"order_add"`, `"side":"bid"`), MMID as text (`"mmid":"NSDQ"`).
 /// Appends to a caller-owned buffer: nothing is allocated once the buffer has capacity.
-public enum JSONEventEncoder {
+///
+/// Keep one encoder per stream (`var encoder = JSONEventEncoder()`; `encoder.append(e, to: &buf)`): it
+/// remembers the text of the last timestamp's minute and second, which consecutive events share. The
+/// static functions write the same bytes with a fresh encoder each call.
+public struct JSONEventEncoder: Sendable {
     /// Room for everything but the symbol (which may take 6 bytes per byte when escaped).
-    @usableFromInline static let fixedRoom = 768
+    @usableFromInline static var fixedRoom: Int { 768 }
+
+    @usableFromInline var cache = ISOMinuteCache()
+
+    public init() {}
 
     public static func append(_ t: Trade, to out: inout [UInt8]) {
-        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * t.symbol.text.utf8.count) { w in
+        var e = JSONEventEncoder()
+        e.append(t, to: &out)
+    }
+
+    public mutating func append(_ t: Trade, to out: inout [UInt8]) {
+        ByteWriter.append(to: &out, maxBytes: Self.fixedRoom + 6 * t.symbol.text.utf8.count) { w in
             head("trade", t.symbol, t.eventTime, t.receiveTime, &w)
             w.raw(",\"seq\":"); w.decimal(t.seq)
             w.raw(",\"price\":"); w.price(t.price)
@@ -34,7 +47,12 @@ public enum JSONEventEncoder {
     }
 
     public static func append(_ q: Quote, to out: inout [UInt8]) {
-        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * q.symbol.text.utf8.count) { w in
+        var e = JSONEventEncoder()
+        e.append(q, to: &out)
+    }
+
+    public mutating func append(_ q: Quote, to out: inout [UInt8]) {
+        ByteWriter.append(to: &out, maxBytes: Self.fixedRoom + 6 * q.symbol.text.utf8.count) { w in
             head("quote", q.symbol, q.eventTime, q.receiveTime, &w)
             w.raw(",\"seq\":"); w.decimal(q.seq)
             w.raw(",\"bid\":"); w.price(q.bid)
@@ -48,10 +66,15 @@ public enum JSONEventEncoder {
     }
 
     public static func append(_ b: BookUpdate, to out: inout [UInt8]) {
-        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * b.symbol.text.utf8.count) { w in
+        var e = JSONEventEncoder()
+        e.append(b, to: &out)
+    }
+
+    public mutating func append(_ b: BookUpdate, to out: inout [UInt8]) {
+        ByteWriter.append(to: &out, maxBytes: Self.fixedRoom + 6 * b.symbol.text.utf8.count) { w in
             head("book", b.symbol, b.eventTime, b.receiveTime, &w)
             w.raw(",\"seq\":"); w.decimal(b.seq)
-            w.raw(",\"action\":\""); w.raw(actionName(b.action)); w.byte(UInt8(ascii: "\""))
+            w.raw(",\"action\":\""); w.raw(Self.actionName(b.action)); w.byte(UInt8(ascii: "\""))
             w.raw(b.side == .bid ? ",\"side\":\"bid\"" : ",\"side\":\"ask\"")
             w.raw(",\"price\":"); w.price(b.price)
             w.raw(",\"size\":"); w.decimal(UInt64(b.size))
@@ -71,7 +94,12 @@ public enum JSONEventEncoder {
     }
 
     public static func append(_ b: Bar, to out: inout [UInt8]) {
-        ByteWriter.append(to: &out, maxBytes: fixedRoom + 6 * b.symbol.text.utf8.count) { w in
+        var e = JSONEventEncoder()
+        e.append(b, to: &out)
+    }
+
+    public mutating func append(_ b: Bar, to out: inout [UInt8]) {
+        ByteWriter.append(to: &out, maxBytes: Self.fixedRoom + 6 * b.symbol.text.utf8.count) { w in
             w.raw("{\"type\":\"bar\",\"symbol\":\"")
             w.jsonEscaped(b.symbol.text)
             w.raw("\",\"interval_s\":"); w.int(Int64(b.kind.storedInterval))
@@ -89,6 +117,12 @@ public enum JSONEventEncoder {
     }
 
     public static func append(_ e: MarketEvent, to out: inout [UInt8]) {
+        var encoder = JSONEventEncoder()
+        encoder.append(e, to: &out)
+    }
+
+    @inlinable
+    public mutating func append(_ e: MarketEvent, to out: inout [UInt8]) {
         switch e {
         case .trade(let t): append(t, to: &out)
         case .quote(let q): append(q, to: &out)
@@ -99,6 +133,12 @@ public enum JSONEventEncoder {
 
     /// The event's JSON object followed by `\n` (NDJSON).
     public static func appendLine(_ e: MarketEvent, to out: inout [UInt8]) {
+        var encoder = JSONEventEncoder()
+        encoder.appendLine(e, to: &out)
+    }
+
+    /// The event's JSON object followed by `\n` (NDJSON).
+    public mutating func appendLine(_ e: MarketEvent, to out: inout [UInt8]) {
         append(e, to: &out)
         out.append(UInt8(ascii: "\n"))
     }
@@ -134,7 +174,7 @@ public enum JSONEventEncoder {
     // MARK: pieces
 
     @inline(__always)
-    static func head(_ type: StaticString, _ symbol: Symbol, _ ts: Nanos, _ recv: Nanos, _ w: inout ByteWriter) {
+    mutating func head(_ type: StaticString, _ symbol: Symbol, _ ts: Nanos, _ recv: Nanos, _ w: inout ByteWriter) {
         w.raw("{\"type\":\""); w.raw(type); w.raw("\",\"symbol\":\"")
         w.jsonEscaped(symbol.text)
         w.byte(UInt8(ascii: "\""))
@@ -142,11 +182,27 @@ public enum JSONEventEncoder {
     }
 
     @inline(__always)
-    static func times(_ ts: Nanos, _ recv: Nanos, _ w: inout ByteWriter) {
-        w.raw(",\"ts\":\""); w.iso8601(ts)
-        w.raw("\",\"ts_ns\":"); w.int(ts)
-        w.raw(",\"receive_ts\":\""); w.iso8601(recv)
-        w.raw("\",\"receive_ts_ns\":"); w.int(recv)
+    mutating func times(_ ts: Nanos, _ recv: Nanos, _ w: inout ByteWriter) {
+        w.raw(",\"ts\":\""); Self.timePair(ts, &cache, &w, next: "\",\"ts_ns\":")
+        w.raw(",\"receive_ts\":\""); Self.timePair(recv, &cache, &w, next: "\",\"receive_ts_ns\":")
+    }
+
+    /// The ISO text of `t`, then `next`, then `t` as integer nanoseconds (its last 9 digits are the
+    /// ISO fraction when `t >= 1e9`: copied rather than formatted again).
+    @inline(__always)
+    static func timePair(_ t: Nanos, _ cache: inout ISOMinuteCache, _ w: inout ByteWriter, next: StaticString) {
+        let fracAt = w.i &+ 20
+        w.iso8601(t, cache: &cache)
+        w.raw(next)
+        if t >= 1_000_000_000 {
+            w.seconds(UInt64(t / 1_000_000_000), cache: &cache)
+            let src = UnsafeRawPointer(w.p + fracAt), dst = UnsafeMutableRawPointer(w.p + w.i)
+            dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            dst.storeBytes(of: src.load(fromByteOffset: 8, as: UInt8.self), toByteOffset: 8, as: UInt8.self)
+            w.i &+= 9
+        } else {
+            w.int(t)
+        }
     }
 
     @inline(__always)

@@ -276,6 +276,7 @@ public enum PureBench {
             var bytes = 0
             let timed = budget.iterations == nil
             let json = format == "json"
+            var encoder = JSONEventEncoder()  // one per stream, as the Kafka sink keeps it
             events.withUnsafeBufferPointer { all in
                 var next = 0
                 let start = BenchClock.nanos()
@@ -284,7 +285,7 @@ public enum PureBench {
                     out.removeAll(keepingCapacity: true)
                     let t0 = timed ? BenchClock.nanos() : 0
                     for _ in 0..<n {
-                        if json { JSONEventEncoder.append(all[next], to: &out) } else { RowBinaryEncoder.append(all[next], to: &out) }
+                        if json { encoder.append(all[next], to: &out) } else { RowBinaryEncoder.append(all[next], to: &out) }
                         next += 1
                         if next == all.count { next = 0 }
                     }

@@ -394,52 +394,19 @@ public final class Downloader: @unchecked Sendable {
     func fetch(_ unit: DownloadUnit, lookup: LookupClient, store: DownloadStore) throws -> Int64 {
         let t0 = IQFeed.Clock.monotonic()
         let before = try store.count(unit, final: false)
-        var insertSeconds = 0.0
-        let chunk = max(1, configuration.chunkRows)
-        var body: [UInt8] = []
-        body.reserveCapacity(min(chunk, 100_000) * 96)
-        var inChunk = 0
-        var rows: Int64 = 0
-        var insertError: (any Error)?
-        var utcDays = Set<Int>()  // partitions written
-        var lastUTCDay = Int.min
-        let receiveTime = IQFeed.Clock.wallNanos()
-        let kind = unit.kind
-        func flush() {
-            defer { body.removeAll(keepingCapacity: true); inChunk = 0 }
-            guard insertError == nil, !body.isEmpty else { return }
-            let ti = IQFeed.Clock.monotonic()
-            do { try store.insert(kind, body: body) } catch { insertError = error }
-            insertSeconds += IQFeed.Clock.monotonic() - ti
-        }
+        // All per-row state in one local struct: the row closure mutates it in place (statically checked),
+        // where captured locals shared with a nested function were boxed and access-checked on every row.
+        var acc = TickChunks(kind: unit.kind, from: unit.from, to: unit.to, chunk: max(1, configuration.chunkRows),
+                             receiveTime: IQFeed.Clock.wallNanos())
         let id = lookup.makeRequestID()
         let (command, lookupKind) = try Self.command(for: unit, requestID: id, today: USEquityCalendar.easternDay(IQFeed.Clock.wallNanos()))
         let result = try lookup.request(command, requestID: id, kind: lookupKind, symbol: unit.symbol) { line in
-            switch line {
-            case .tick(var t):
-                guard t.eventTime >= unit.from, t.eventTime < unit.to else { return }
-                rows += 1
-                let day = Int(t.eventTime / Time.nanosPerDay)
-                if day != lastUTCDay { utcDays.insert(day); lastUTCDay = day }
-                t.receiveTime = receiveTime
-                t.seq = t.tickID != 0 ? t.tickID : UInt64(rows)
-                RowBinaryEncoder.append(t, to: &body)
-            case .bar(var b):
-                guard b.time >= unit.from, b.time < unit.to else { return }
-                rows += 1
-                let day = Int(b.time / Time.nanosPerDay)
-                if day != lastUTCDay { utcDays.insert(day); lastUTCDay = day }
-                b.receiveTime = receiveTime
-                RowBinaryEncoder.append(b, to: &body)
-            default:
-                return
-            }
-            inChunk += 1
-            if inChunk >= chunk { flush() }
+            if acc.add(line) { acc.flush(store) }
         }
-        flush()
+        acc.flush(store)
+        let rows = acc.rows, utcDays = acc.utcDays, insertSeconds = acc.insertSeconds
         let t1 = IQFeed.Clock.monotonic()
-        if let insertError { throw insertError }
+        if let insertError = acc.insertError { throw insertError }
         if result.parseErrors > 0 {
             throw DownloadUnitError.parse(count: result.parseErrors, first: result.firstParseError.map { "\($0)" } ?? "?")
         }
@@ -517,4 +484,65 @@ final class ResultBox: @unchecked Sendable {
 final class LookupBox: @unchecked Sendable {
     let client: LookupClient
     init(_ c: LookupClient) { client = c }
+}
+
+/// The rows of one unit's reply as RowBinary chunks: filters to the unit's window, stamps receive time and
+/// seq, remembers the UTC days (partitions) written, and inserts a chunk when it is full.
+struct TickChunks {
+    let kind: DownloadKind
+    let from: Nanos
+    let to: Nanos
+    let chunk: Int
+    let receiveTime: Nanos
+    var body: [UInt8] = []
+    var inChunk = 0
+    var rows: Int64 = 0
+    var utcDays = Set<Int>()
+    var lastUTCDay = Int.min
+    var insertError: (any Error)?
+    var insertSeconds = 0.0
+
+    init(kind: DownloadKind, from: Nanos, to: Nanos, chunk: Int, receiveTime: Nanos) {
+        self.kind = kind; self.from = from; self.to = to; self.chunk = chunk; self.receiveTime = receiveTime
+        body.reserveCapacity(min(chunk, 100_000) * 96)
+    }
+
+    /// Encodes a tick or bar row inside the window; true when the chunk is full.
+    @inline(__always)
+    mutating func add(_ line: LookupLine) -> Bool {
+        switch line {
+        case .tick(var t):
+            guard t.eventTime >= from, t.eventTime < to else { return false }
+            rows += 1
+            day(t.eventTime)
+            t.receiveTime = receiveTime
+            t.seq = t.tickID != 0 ? t.tickID : UInt64(rows)
+            RowBinaryEncoder.append(t, to: &body)
+        case .bar(var b):
+            guard b.time >= from, b.time < to else { return false }
+            rows += 1
+            day(b.time)
+            b.receiveTime = receiveTime
+            RowBinaryEncoder.append(b, to: &body)
+        default:
+            return false
+        }
+        inChunk += 1
+        return inChunk >= chunk
+    }
+
+    @inline(__always)
+    mutating func day(_ t: Nanos) {
+        let day = Int(t / Time.nanosPerDay)
+        if day != lastUTCDay { utcDays.insert(day); lastUTCDay = day }
+    }
+
+    /// Inserts the chunk (after an insert error, drops it: the unit fails with that error).
+    mutating func flush(_ store: DownloadStore) {
+        defer { body.removeAll(keepingCapacity: true); inChunk = 0 }
+        guard insertError == nil, !body.isEmpty else { return }
+        let ti = IQFeed.Clock.monotonic()
+        do { try store.insert(kind, body: body) } catch { insertError = error }
+        insertSeconds += IQFeed.Clock.monotonic() - ti
+    }
 }

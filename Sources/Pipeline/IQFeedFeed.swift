@@ -128,7 +128,7 @@ public final class IQFeedFeed: @unchecked Sendable {
     final class EventBox: @unchecked Sendable {
         var events: [MarketEvent] = []
         var lines = RawLines()
-        init() { events.reserveCapacity(1024) }
+        init() { events.reserveCapacity(64) }
     }
 
     /// Gives every event appended since `from` line `i` of the batch (when raw lines are kept).
@@ -198,6 +198,16 @@ public final class IQFeedFeed: @unchecked Sendable {
 
     func deliver(_ box: EventBox) {
         guard !box.events.isEmpty else { return }
+        let n = box.events.count
+        // The journal keeps this array (and the lines) without copying, so they are no longer ours to
+        // reuse: start new ones sized like this batch. Clearing a shared array keeps its capacity by
+        // allocating a fresh buffer as large as the largest batch ever seen (a 20,000-symbol snapshot),
+        // which the journal would then hold for every 5-event batch.
+        defer {
+            box.events = []
+            box.events.reserveCapacity(min(1024, max(16, n)))
+            if options.keepRawLines { box.lines = RawLines() }
+        }
         do throws(JournalError) {
             try collector.accept(&box.events, lines: options.keepRawLines ? box.lines : nil)
         } catch {

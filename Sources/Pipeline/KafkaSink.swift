@@ -57,6 +57,8 @@ public final class KafkaSink: EventSink {
     public let encoding: KafkaEncoding
     let flushTimeout: Double
     var value: [UInt8] = []
+    /// Keeps the text of the last timestamp's minute and second (consecutive events share them).
+    var encoder = JSONEventEncoder()
 
     public init(producer: KafkaProducer, topics: KafkaTopics = KafkaTopics(), source: String = "mdt", encoding: KafkaEncoding = .json,
                 flushTimeout: Double = 60, maxEvents: Int = 50_000, name: String = "kafka") {
@@ -90,7 +92,7 @@ public final class KafkaSink: EventSink {
             } else {
                 for e in batch.events {
                     value.removeAll(keepingCapacity: true)
-                    JSONEventEncoder.append(e, to: &value)
+                    encoder.append(e, to: &value)
                     try value.withUnsafeBytes { try produce(e, $0, handles) }
                 }
             }

@@ -158,12 +158,12 @@ struct LiveClickHouseTests {
         }
         thread.start()
         let ch = try liveClient()
-        let running = try poll(timeout: .seconds(10)) {
+        let running = try pollUntil(timeout: 10) {
             try ch.queryText("SELECT count() FROM system.processes WHERE query_id = \(SQLText.literal(queryID))") == "1"
         }
         #expect(running)
         #expect(try ch.kill(queryID: queryID))
-        #expect(poll(timeout: .seconds(10)) { finished.get() })
+        #expect(pollUntil(timeout: 10) { finished.get() })
         let error = try #require(outcome.get())
         #expect(error.code == 394)  // QUERY_WAS_CANCELLED
         #expect(try !ch.kill(queryID: queryID))

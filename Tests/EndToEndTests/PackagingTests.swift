@@ -140,7 +140,8 @@ import Testing
         #expect(r.status == 0, "shellcheck:\n\(r.stdout)\(r.stderr)")
     }
 
-    static let wrappers = ["create-topics.sh", "health-check.sh", "reset-kafka.sh", "start-background.sh", "stop-background.sh", "generate-docs.sh"]
+    static let wrappers = ["create-topics.sh", "health-check.sh", "reset-kafka.sh", "start-background.sh", "stop-background.sh", "generate-docs.sh",
+                           "bench-instructions.sh", "bench-soak.sh"]
 
     @Test(arguments: wrappers) func scriptHasHelpAndStrictMode(_ name: String) throws {
         let s = try Scratch()

@@ -287,7 +287,7 @@ final class PrivateRedis: @unchecked Sendable {
 
     init() throws {
         dir = try TempDir()
-        port = try freePort()
+        port = unusedPort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.path]
         process.standardOutput = FileHandle.nullDevice
@@ -319,20 +319,3 @@ final class PrivateRedis: @unchecked Sendable {
 
 struct PrivateRedisError: Error, CustomStringConvertible { let description: String }
 
-/// A TCP port nobody listens on right now.
-func freePort() throws -> Int {
-    let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(s) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = 0
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) { p in
-        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-            bind(s, sa, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 && getsockname(s, sa, &len) == 0
-        }
-    }
-    guard ok else { throw PrivateRedisError(description: "cannot bind a free port") }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}

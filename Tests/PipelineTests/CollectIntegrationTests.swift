@@ -166,12 +166,7 @@ import Testing
         let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 2_000)
         defer { server.stop() }
         let sink = RecordingSink()
-        let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"), logger: logger)
-        let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
-                                                 l2Port: Int(server.port(.level2) ?? 0), heartbeatTimeout: 2),
-                                  symbols: symbols, collector: collector, logger: logger)
-        collector.start()
-        feed.start()
+        let (collector, feed) = try startCollecting(server, symbols: symbols, sink: sink, heartbeatTimeout: 2)
         defer { feed.stop(); collector.stop(timeout: 5) }
         #expect(pollUntil { collector.status.received > 200 })
         server.dropAllConnections()
@@ -182,17 +177,30 @@ import Testing
         #expect(feed.status.gaps.allSatisfy { $0.endNs >= $0.startNs })
     }
 
+    @Test func batchesAreNotSizedByTheLargestBatchEverSeen() throws {
+        // 1,500 symbols: the Level 2 snapshot after connecting is one batch of over 3,000 events (a
+        // `clear` per side per symbol, then the levels); the steady flow after it comes in small batches.
+        let symbols = testSymbols("C", 1500)
+        let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 2_000)
+        defer { server.stop() }
+        let sink = CapacitySink()
+        let (collector, feed) = try startCollecting(server, symbols: symbols, sink: sink)
+        defer { feed.stop(); collector.stop(timeout: 5) }
+        #expect(pollUntil { sink.snapshot().largest >= 3000 }, "the snapshot arrived as one large batch")
+        let seen = sink.snapshot().batches
+        #expect(pollUntil { sink.snapshot().batches > seen + 200 }, "the steady flow follows")
+        let s = sink.snapshot()
+        // Each batch the journal keeps owns an array sized for it, not for the snapshot: before, every
+        // 5-event batch held a buffer with room for the snapshot's 3,000+ events.
+        #expect(s.oversized == 0, "\(s.oversized) of \(s.batches) batches kept room for over 1,024 more events than they hold")
+    }
+
     @Test func unknownSymbolIsRecordedNotFatal() throws {
         let symbols = testSymbols("U", 3)
         let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 1_000)
         defer { server.stop() }
         let sink = RecordingSink()
-        let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"), logger: logger)
-        let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
-                                                 l2Port: Int(server.port(.level2) ?? 0)),
-                                  symbols: symbols + [Symbol(unchecked: "NOSUCH")], collector: collector, logger: logger)
-        collector.start()
-        feed.start()
+        let (collector, feed) = try startCollecting(server, symbols: symbols + [Symbol(unchecked: "NOSUCH")], sink: sink)
         defer { feed.stop(); collector.stop(timeout: 5) }
         #expect(pollUntil { feed.status.unknownSymbols.contains("NOSUCH") })
         #expect(pollUntil { collector.status.received > 100 }, "the known symbols still flow")
@@ -203,12 +211,7 @@ import Testing
         let server = try startFeedServer(symbols: symbols, events: 1_000_000, rate: 1_000)
         defer { server.stop() }
         let sink = RecordingSink()
-        let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"), logger: logger)
-        let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
-                                                 l2Port: Int(server.port(.level2) ?? 0)),
-                                  symbols: symbols, collector: collector, logger: logger)
-        collector.start()
-        feed.start()
+        let (collector, feed) = try startCollecting(server, symbols: symbols, sink: sink)
         defer { feed.stop(); collector.stop(timeout: 5) }
         #expect(pollUntil { collector.status.received > 50 })
         for _ in 0..<5 { server.injectMalformedLine(on: .level1) }
@@ -227,5 +230,24 @@ final class RecordingSink: EventSink, @unchecked Sendable {
     func deliver(_ batches: [[MarketEvent]]) throws {
         lock.lock(); defer { lock.unlock() }
         for b in batches { events.append(contentsOf: b) }
+    }
+}
+
+/// Records, per delivered batch, whether its array keeps much more room than it uses.
+final class CapacitySink: EventSink, @unchecked Sendable {
+    let name = "capacity"
+    let lock = NSLock()
+    var batches = 0, largest = 0, oversized = 0
+    func deliver(_ batches: [[MarketEvent]]) throws {
+        lock.lock(); defer { lock.unlock() }
+        for b in batches {
+            self.batches += 1
+            largest = max(largest, b.count)
+            if b.capacity > max(1024, 2 * b.count) { oversized += 1 }
+        }
+    }
+    func snapshot() -> (batches: Int, largest: Int, oversized: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (batches, largest, oversized)
     }
 }

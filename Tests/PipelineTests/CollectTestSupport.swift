@@ -7,6 +7,19 @@ import MarketData
 import Pipeline
 
 /// A synthetic IQFeed server on free loopback ports emitting exactly `events` market events.
+/// A collector delivering to `sink` and a feed on `server`'s Level 1 and 2 ports, both started.
+func startCollecting(_ server: IQFeedServer, symbols: [Symbol], sink: any EventSink,
+                     heartbeatTimeout: Double = 5, logger: Logger = Logger(label: "test.collect")) throws -> (Collector, IQFeedFeed) {
+    let collector = try Collector(sinks: [sink], options: .init(spoolDirectory: NSTemporaryDirectory() + "mdt-spool-\(randomSuffix())"),
+                                  logger: logger)
+    let feed = try IQFeedFeed(options: .init(host: "127.0.0.1", l1Port: Int(server.port(.level1) ?? 0),
+                                             l2Port: Int(server.port(.level2) ?? 0), heartbeatTimeout: heartbeatTimeout),
+                              symbols: symbols, collector: collector, logger: logger)
+    collector.start()
+    feed.start()
+    return (collector, feed)
+}
+
 func startFeedServer(symbols: [Symbol], events: Int, rate: Double? = 20_000, seed: UInt64 = 7) throws -> IQFeedServer {
     var c = IQFeedServerConfiguration()
     c.ports = [.level1: 0, .level2: 0, .admin: 0, .lookup: 0]

@@ -1,5 +1,6 @@
 import Foundation
 import MarketData
+import MDTTestSupport
 import Testing
 @testable import Pipeline
 
@@ -119,8 +120,41 @@ func trades(_ n: Int, symbol: String = "AAPL", start: Int = 0) -> [MarketEvent] 
         let before = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".seg") }.count
         #expect(before > 2)
         try j.commit("a", through: 10)
-        let after = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".seg") }.count
-        #expect(after == 1, "only the active segment remains")
+        // The housekeeping thread writes the cursor, then unlinks what every written cursor has passed.
+        let segments = { (try? FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".seg") }.count) ?? -1 }
+        #expect(pollUntil(timeout: 10) { segments() == 1 }, "only the active segment remains, found \(segments())")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".seg") }
+        let size = try left.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: dir + "/" + $1)[.size] as? Int) ?? 0) }
+        #expect(j.diskBytes == size, "the size accounting follows the unlinks")
+    }
+
+    @Test func cursorFilesFollowCommitsWithoutBlockingThem() throws {
+        let dir = tempDir()
+        let j = try Journal(directory: dir, sinks: ["a"])
+        for i in 0..<3 { var b = trades(2, start: i * 2); try j.append(&b) }
+        try j.commit("a", through: 2)
+        let onDisk = { () -> UInt64 in
+            guard let d = FileManager.default.contents(atPath: dir + "/a.cursor"), d.count == 8 else { return 0 }
+            return d.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        }
+        #expect(pollUntil(timeout: 10) { onDisk() == 2 }, "the housekeeper writes the cursor (on disk: \(onDisk()))")
+        try j.commit("a", through: 3)
+        j.sync()
+        #expect(onDisk() == 3, "sync writes it at once")
+        // A crash leaves at worst an older cursor on disk: the sink gets those batches again.
+        j.close()
+        let reopened = try Journal(directory: dir, sinks: ["a"])
+        #expect(reopened.cursor("a") == 3)
+    }
+
+    @Test func closeWritesTheLatestCursor() throws {
+        let dir = tempDir()
+        do {
+            let j = try Journal(directory: dir, sinks: ["a"])
+            for i in 0..<50 { var b = trades(1, start: i); try j.append(&b); try j.commit("a", through: UInt64(i + 1)) }
+            j.close()
+        }
+        #expect(try Journal(directory: dir, sinks: ["a"]).cursor("a") == 50)
     }
 
     @Test func fullJournalBlocksAppendUntilASinkCatchesUp() throws {

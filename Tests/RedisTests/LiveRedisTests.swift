@@ -195,13 +195,13 @@ struct OwnRedisServerTests {
         thread.start()
 
         let observer = try RedisClient(url: url)
-        let blocked = try poll(timeout: .seconds(10)) {
+        let blocked = try pollUntil(timeout: 10) {
             let clients = (try observer.command("CLIENT", "LIST").string ?? "").split(separator: "\n")
             return clients.contains { $0.contains("name=mdt-pipeline-under-test") && $0.contains("cmd=blpop") }
         }
         #expect(blocked)
         server.kill()
-        #expect(poll(timeout: .seconds(10)) { done.get() })
+        #expect(pollUntil(timeout: 10) { done.get() })
         let error = try #require(outcome.get())
         guard case .pipelineInterrupted(let endpoint, _, let completed, let total) = error else {
             Issue.record("expected .pipelineInterrupted, got \(error)")
