@@ -1,5 +1,13 @@
 import MarketData
 
+/// A book's place in a `BookSet` (see `BookSet.handle(for:)`).
+public struct BookHandle: Sendable, Hashable {
+    @usableFromInline let slot: Int
+    @inlinable init(slot: Int) { self.slot = slot }
+    /// Position in `BookSet.allSymbols`.
+    public var index: Int { slot }
+}
+
 /// Books for many symbols (20,000+), each an `OrderBook` (which also serves market-by-price rows).
 /// Books live in one contiguous array; a `SymbolIndex` (packed-bytes hash table) maps a symbol to its slot.
 public struct BookSet: Sendable {
@@ -24,9 +32,32 @@ public struct BookSet: Sendable {
     /// Applies an update to its symbol's book (created on first sight).
     @inlinable @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
+        // The fields first (plain words), then the lookup borrows the symbol: the update itself is never copied.
+        let row = BookRow(u)
         let slot = index.slot(u.symbol) ?? addBook(u.symbol)
-        return books[slot].apply(u)
+        return books[slot].apply(row: row)
     }
+
+    /// The handle of a symbol's book (created empty on first sight), for callers that look a symbol up once and
+    /// then apply many updates with `apply(_:at:)`. A handle stays valid until `remove` is called for any symbol.
+    public mutating func handle(for symbol: Symbol) -> BookHandle {
+        BookHandle(slot: index.slot(symbol) ?? addBook(symbol))
+    }
+
+    /// The handle of a symbol's book if it has one (nil for a symbol never seen or removed).
+    public func existingHandle(for symbol: Symbol) -> BookHandle? {
+        index.slot(symbol).map { BookHandle(slot: $0) }
+    }
+
+    /// Applies an update to the book `handle` names, ignoring the update's symbol (no lookup).
+    /// `handle` must come from this set, with no `remove` since (a stale handle traps or hits another book).
+    @inlinable @discardableResult
+    public mutating func apply(_ u: BookUpdate, at handle: BookHandle) -> BookApplyResult {
+        books[handle.slot].apply(row: BookRow(u))
+    }
+
+    /// The symbol a handle names.
+    public func symbol(at handle: BookHandle) -> Symbol { symbols[handle.slot] }
 
     /// Creates the book of a symbol not seen yet; returns its slot.
     @inline(never) @usableFromInline

@@ -9,91 +9,175 @@ struct LadderLevel: Sendable, Equatable {
     @usableFromInline var count: UInt32
 
     @inlinable init(key: Int64, size: UInt64, count: UInt32) { self.key = key; self.size = size; self.count = count }
+    @usableFromInline static let zero = LadderLevel(key: 0, size: 0, count: 0)
 }
 
-/// One side of a price ladder in one contiguous array sorted worst -> best, so the best level is the
-/// LAST element: updates near the top move few elements. Keys make both sides ascend toward the
-/// best: a bid's key is its raw price, an ask's key is the bitwise NOT of its raw price
-/// (order-reversing and free of overflow).
+/// The best `LadderSide.inlineCapacity` levels of a side, stored inside the book itself (no pointer to chase).
+@usableFromInline
+typealias InlineLevels = (LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel,
+                          LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel, LadderLevel)
+
+/// One side of a price ladder, sorted worst -> best by key. Keys make both sides ascend toward the best: a
+/// bid's key is its raw price, an ask's key is the bitwise NOT of its raw price (order-reversing, no overflow).
 ///
-/// `count` mirrors `levels.count` and `topKey` the best level's key (`Int64.min` when empty), both
-/// stored in the book itself: a search needs only the array's base address (not its header, one cache
-/// miss less on the critical path) and the crossed check reads two words of the book instead of both
-/// ladders. Every mutation keeps them in step and reports whether the best level (key, size or count)
-/// changed, so callers never compare tops before and after.
+/// Levels are numbered by position 0..<count, worst to best. The best `inlineCapacity` of them live in `inline`,
+/// right-aligned (the best always in the last slot, whatever the depth), inside the book's own storage: an
+/// update near the top touches the book's memory only, at addresses known before anything is loaded. Deeper
+/// levels (only when the inline part is full) are in `rest`, worst -> best, so a level spills to or comes back
+/// from its end. `count` and `topKey` (the best key, `Int64.min` when empty) sit next to the best slot.
+/// Every mutation keeps them in step and reports whether the best level (key, size or count) changed.
 @usableFromInline
 struct LadderSide: Sendable {
-    @usableFromInline var levels: [LadderLevel] = []
+    @usableFromInline static let inlineCapacity = 16
+    @usableFromInline var inline: InlineLevels = (.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero,
+                                                  .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero)
     @usableFromInline var count = 0
     @usableFromInline var topKey: Int64 = LadderSide.emptyKey
+    /// Levels below the inline ones (positions 0..<rest.count), worst -> best.
+    @usableFromInline var rest: [LadderLevel] = []
+    /// Capacity `rest` gets when it is first needed.
+    @usableFromInline var restCapacity: Int
 
     @usableFromInline static let emptyKey = Int64.min
 
     @usableFromInline
     init(capacity: Int) {
-        levels.reserveCapacity(capacity)
+        restCapacity = Swift.max(0, capacity - LadderSide.inlineCapacity)
     }
 
     @inlinable static func key(_ price: Int64, _ side: Side) -> Int64 { side == .bid ? price : ~price }
     @inlinable static func price(ofKey k: Int64, _ side: Side) -> Int64 { side == .bid ? k : ~k }
 
-    /// The level `depth` places from the best (0 = best).
-    @inlinable
-    func level(atDepth depth: Int, _ side: Side) -> BookLevel? {
-        let i = count - 1 - depth
-        if depth < 0 || i < 0 { return nil }
-        let l = levels[i]
-        return BookLevel(price: Price(raw: LadderSide.price(ofKey: l.key, side)), size: l.size, orderCount: l.count)
+    /// Levels in `rest` (positions below it are there, from it up inline).
+    @inlinable var spilled: Int { Swift.max(0, count - LadderSide.inlineCapacity) }
+
+    /// Runs `body` on the inline levels' address and the other fields, each passed separately (disjoint accesses).
+    @inlinable @inline(__always)
+    mutating func edit<R>(_ body: (UnsafeMutablePointer<LadderLevel>, inout Int, inout Int64, inout [LadderLevel], Int) -> R) -> R {
+        let rc = restCapacity
+        return LadderSide.edit(&inline, &count, &topKey, &rest, rc, body)
     }
 
-    /// Index of `key`, or where it would be inserted. Searches from the top end first, since most
-    /// updates touch the first few levels, then falls back to binary search.
-    @inlinable
-    func find(_ key: Int64) -> (found: Bool, index: Int) {
-        let n = count
-        return levels.withUnsafeBufferPointer { all in
-            // `n` from the book, not `all.count` from the array header: the header load is then dead.
-            let b = UnsafeBufferPointer(start: all.baseAddress, count: n)
-            var probe = n - 1
-            let stop = Swift.max(0, n - 4)
-            while probe >= stop {
-                let k = b[probe].key
-                if k == key { return (true, probe) }
-                if k < key { return (false, probe + 1) }
-                probe -= 1
-            }
-            var lo = 0
-            var hi = stop
-            while lo < hi {
-                let mid = (lo &+ hi) >> 1
-                if b[mid].key < key { lo = mid + 1 } else { hi = mid }
-            }
-            return (lo < n && b[lo].key == key, lo)
+    @inlinable @inline(__always)
+    static func edit<R>(_ t: inout InlineLevels, _ n: inout Int, _ top: inout Int64, _ rest: inout [LadderLevel], _ rc: Int,
+                        _ body: (UnsafeMutablePointer<LadderLevel>, inout Int, inout Int64, inout [LadderLevel], Int) -> R) -> R {
+        withUnsafeMutablePointer(to: &t) { p in
+            UnsafeMutableRawPointer(p).withMemoryRebound(to: LadderLevel.self, capacity: inlineCapacity) { body($0, &n, &top, &rest, rc) }
         }
     }
 
+    /// The level at a position (0 = worst).
     @inlinable
-    mutating func refreshTop() {
-        topKey = levels.last?.key ?? LadderSide.emptyKey
+    func level(at p: Int) -> LadderLevel {
+        let ov = spilled
+        if p < ov { return rest[p] }
+        let slot = LadderSide.inlineCapacity - count + p
+        return withUnsafePointer(to: inline) { t in
+            UnsafeRawPointer(t).load(fromByteOffset: slot * MemoryLayout<LadderLevel>.stride, as: LadderLevel.self)
+        }
     }
 
-    /// Inserts a new level at `i` (from `find`); true when it became the best.
+    /// The level `depth` places from the best (0 = best).
     @inlinable
-    mutating func insert(_ l: LadderLevel, at i: Int) -> Bool {
-        let top = i == count
-        levels.insert(l, at: i)
-        count += 1
+    func level(atDepth depth: Int, _ side: Side) -> BookLevel? {
+        let p = count - 1 - depth
+        if depth < 0 || p < 0 { return nil }
+        let l = level(at: p)
+        return BookLevel(price: Price(raw: LadderSide.price(ofKey: l.key, side)), size: l.size, orderCount: l.count)
+    }
+
+    /// Position of `key`, or where it would be inserted. Scans the inline levels from the best down (most
+    /// updates touch the first few), then binary-searches `rest`.
+    @inlinable @inline(__always)
+    static func find(_ key: Int64, _ b: UnsafeMutablePointer<LadderLevel>, count n: Int, rest: [LadderLevel]) -> (found: Bool, index: Int) {
+        let cap = LadderSide.inlineCapacity
+        let m = Swift.min(n, cap)
+        // Inline slot s holds position s - cap + n.
+        var s = cap - 1
+        let stop = cap - m
+        while s >= stop {
+            let k = b[s].key
+            if k == key { return (true, s - cap + n) }
+            if k < key { return (false, s - cap + n + 1) }
+            s -= 1
+        }
+        let ov = n - m
+        if ov == 0 { return (false, 0) }
+        return rest.withUnsafeBufferPointer { r in
+            var lo = 0
+            var hi = ov
+            while lo < hi {
+                let mid = (lo &+ hi) >> 1
+                if r[mid].key < key { lo = mid + 1 } else { hi = mid }
+            }
+            return (lo < ov && r[lo].key == key, lo)
+        }
+    }
+
+    /// `find` for readers (copies the inline levels; not on the update path).
+    func find(_ key: Int64) -> (found: Bool, index: Int) {
+        var copy = self
+        return copy.edit { b, n, _, rest, _ in LadderSide.find(key, b, count: n, rest: rest) }
+    }
+
+    /// Runs `body` on the level at position `p`, inline or in `rest`.
+    @inlinable @inline(__always)
+    static func modify<R>(_ p: Int, _ b: UnsafeMutablePointer<LadderLevel>, _ n: Int, _ rest: inout [LadderLevel],
+                          _ body: (inout LadderLevel) -> R) -> R {
+        if p >= n - inlineCapacity { return body(&b[inlineCapacity - n + p]) }
+        return body(&rest[p])
+    }
+
+    /// Inserts a new level at position `p` (from `find`); true when it became the best.
+    @inlinable @inline(__always)
+    static func insert(_ l: LadderLevel, at p: Int, _ b: UnsafeMutablePointer<LadderLevel>, _ count: inout Int,
+                       _ topKey: inout Int64, _ rest: inout [LadderLevel], _ restCapacity: Int) -> Bool {
+        let cap = LadderSide.inlineCapacity
+        let n = count
+        let top = p == n
+        if n < cap {
+            // Slots [cap-n, cap-n+p) move down one; the new level goes to cap-n-1+p.
+            let first = cap - n
+            (b + first - 1).update(from: b + first, count: p)
+            b[first - 1 + p] = l
+        } else {
+            let ov = n - cap
+            if p <= ov {
+                if rest.capacity == 0 { rest.reserveCapacity(Swift.max(restCapacity, 4)) }
+                rest.insert(l, at: p)
+            } else {
+                // The worst inline level spills to the end of `rest`; slots [1, p-ov) move down one.
+                if rest.capacity == 0 { rest.reserveCapacity(Swift.max(restCapacity, 4)) }
+                rest.append(b[0])
+                let k = p - ov - 1
+                b.update(from: b + 1, count: k)
+                b[k] = l
+            }
+        }
+        count = n + 1
         if top { topKey = l.key }
         return top
     }
 
-    /// Removes the level at `i`; true when it was the best.
-    @inlinable
-    mutating func remove(at i: Int) -> Bool {
-        let top = i == count - 1
-        levels.remove(at: i)
-        count -= 1
-        if top { refreshTop() }
+    /// Removes the level at position `p`; true when it was the best.
+    @inlinable @inline(__always)
+    static func remove(at p: Int, _ b: UnsafeMutablePointer<LadderLevel>, _ count: inout Int, _ topKey: inout Int64,
+                       _ rest: inout [LadderLevel]) -> Bool {
+        let cap = LadderSide.inlineCapacity
+        let n = count
+        let top = p == n - 1
+        let ov = Swift.max(0, n - cap)
+        if p < ov {
+            rest.remove(at: p)
+        } else {
+            // Slots [first, s) move up one over the hole at s; a spilled level (if any) fills slot 0.
+            let first = cap - Swift.min(n, cap)
+            let s = cap - n + p
+            (b + first + 1).update(from: b + first, count: s - first)
+            if ov > 0 { b[0] = rest.removeLast() } else { b[first] = .zero }
+        }
+        count = n - 1
+        if top { topKey = n > 1 ? b[cap - 1].key : LadderSide.emptyKey }
         return top
     }
 
@@ -101,68 +185,78 @@ struct LadderSide: Sendable {
     /// `found` is false when asked to remove a level that is not there; `top` when the best level changed.
     @inlinable
     mutating func set(key: Int64, size: UInt64, count c: UInt32) -> (found: Bool, top: Bool) {
-        let (found, i) = find(key)
-        if size == 0 {
-            return found ? (true, remove(at: i)) : (false, false)
-        }
-        if found {
-            let isTop = i == count - 1
-            return levels.withUnsafeMutableBufferPointer { b in
-                let changed = isTop && (b[i].size != size || b[i].count != c)
-                b[i].size = size; b[i].count = c
-                return (true, changed)
+        edit { b, n, top, rest, rc in
+            let (found, i) = LadderSide.find(key, b, count: n, rest: rest)
+            if size == 0 {
+                return found ? (true, LadderSide.remove(at: i, b, &n, &top, &rest)) : (false, false)
             }
+            if found {
+                let isTop = i == n - 1
+                return LadderSide.modify(i, b, n, &rest) { l in
+                    let changed = isTop && (l.size != size || l.count != c)
+                    l.size = size; l.count = c
+                    return (true, changed)
+                }
+            }
+            return (false, LadderSide.insert(LadderLevel(key: key, size: size, count: c), at: i, b, &n, &top, &rest, rc))
         }
-        return (false, insert(LadderLevel(key: key, size: size, count: c), at: i))
     }
 
     /// Removes a level. `found` is false when it was not there; `top` when the best level changed.
     @inlinable
     mutating func delete(key: Int64) -> (found: Bool, top: Bool) {
-        let (found, i) = find(key)
-        return found ? (true, remove(at: i)) : (false, false)
+        edit { b, n, top, rest, rc in
+            let (found, i) = LadderSide.find(key, b, count: n, rest: rest)
+            return found ? (true, LadderSide.remove(at: i, b, &n, &top, &rest)) : (false, false)
+        }
     }
 
     /// Adds one order of `size` to the level at `key`; true when the best level changed.
     @inlinable
     mutating func addOrder(key: Int64, size: UInt64) -> Bool {
-        let (found, i) = find(key)
-        if found {
-            let isTop = i == count - 1
-            levels.withUnsafeMutableBufferPointer { b in b[i].size &+= size; b[i].count &+= 1 }
-            return isTop
+        edit { b, n, top, rest, rc in
+            let (found, i) = LadderSide.find(key, b, count: n, rest: rest)
+            if found {
+                let isTop = i == n - 1
+                LadderSide.modify(i, b, n, &rest) { l in l.size &+= size; l.count &+= 1 }
+                return isTop
+            }
+            return LadderSide.insert(LadderLevel(key: key, size: size, count: 1), at: i, b, &n, &top, &rest, rc)
         }
-        return insert(LadderLevel(key: key, size: size, count: 1), at: i)
     }
 
     /// Takes one order of `size` off the level at `key`; the level goes when its last order goes.
     /// True when the best level changed.
     @inlinable
     mutating func removeOrder(key: Int64, size: UInt64) -> Bool {
-        let (found, i) = find(key)
-        guard found else { return false }
-        let isTop = i == count - 1
-        let last = levels.withUnsafeMutableBufferPointer { b -> Bool in
-            if b[i].count <= 1 { return true }
-            b[i].count -= 1
-            b[i].size = b[i].size >= size ? b[i].size - size : 0
-            return false
+        edit { b, n, top, rest, rc in
+            let (found, i) = LadderSide.find(key, b, count: n, rest: rest)
+            guard found else { return false }
+            let isTop = i == n - 1
+            let last = LadderSide.modify(i, b, n, &rest) { l -> Bool in
+                if l.count <= 1 { return true }
+                l.count -= 1
+                l.size = l.size >= size ? l.size - size : 0
+                return false
+            }
+            if last { return LadderSide.remove(at: i, b, &n, &top, &rest) }
+            return isTop
         }
-        if last { return remove(at: i) }
-        return isTop
     }
 
     /// Changes the size of one order resting at `key` (same level); true when the best level changed.
     @inlinable
     mutating func resizeOrder(key: Int64, from old: UInt64, to new: UInt64) -> Bool {
-        let (found, i) = find(key)
-        guard found else { return false }
-        let isTop = i == count - 1
-        return levels.withUnsafeMutableBufferPointer { b in
-            let before = b[i].size
-            let s = before &+ new
-            b[i].size = s >= old ? s - old : 0
-            return isTop && b[i].size != before
+        edit { b, n, top, rest, rc in
+            let (found, i) = LadderSide.find(key, b, count: n, rest: rest)
+            guard found else { return false }
+            let isTop = i == n - 1
+            return LadderSide.modify(i, b, n, &rest) { l in
+                let before = l.size
+                let s = before &+ new
+                l.size = s >= old ? s - old : 0
+                return isTop && l.size != before
+            }
         }
     }
 
@@ -171,7 +265,7 @@ struct LadderSide: Sendable {
     @discardableResult
     mutating func removeAll() -> Bool {
         let had = count != 0
-        levels.removeAll(keepingCapacity: true)
+        if !rest.isEmpty { rest.removeAll(keepingCapacity: true) }
         count = 0
         topKey = LadderSide.emptyKey
         return had
@@ -180,22 +274,23 @@ struct LadderSide: Sendable {
     /// Appends up to `depth` levels, best first.
     @inlinable
     func appendTop(_ depth: Int, _ side: Side, to out: inout [BookLevel]) {
-        var i = count - 1
+        var p = count - 1
         var n = 0
-        while i >= 0 && n < depth {
-            let l = levels[i]
+        while p >= 0 && n < depth {
+            let l = level(at: p)
             out.append(BookLevel(price: Price(raw: LadderSide.price(ofKey: l.key, side)), size: l.size, orderCount: l.count))
-            i -= 1; n += 1
+            p -= 1; n += 1
         }
     }
 
-    /// Levels sorted strictly worst -> best, every size/count positive, and `topKey` in step.
+    /// Levels sorted strictly worst -> best, every size/count positive, and `topKey` and `rest` in step.
     func isWellFormed(requireCounts: Bool) -> Bool {
-        for i in 0..<levels.count {
-            if levels[i].size == 0 { return false }
-            if requireCounts && levels[i].count == 0 { return false }
-            if i > 0 && levels[i - 1].key >= levels[i].key { return false }
+        for p in 0..<count {
+            let l = level(at: p)
+            if l.size == 0 { return false }
+            if requireCounts && l.count == 0 { return false }
+            if p > 0 && level(at: p - 1).key >= l.key { return false }
         }
-        return count == levels.count && topKey == (levels.last?.key ?? LadderSide.emptyKey)
+        return rest.count == spilled && topKey == (count > 0 ? level(at: count - 1).key : LadderSide.emptyKey)
     }
 }

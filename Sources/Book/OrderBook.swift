@@ -14,6 +14,7 @@ public struct OrderKey: Sendable, Hashable {
     }
 
     @inlinable public init(_ u: BookUpdate) { self.init(orderID: u.orderID, mmid: u.mmid, side: u.side) }
+    @inlinable init(_ u: BookRow) { self.init(orderID: u.orderID, mmid: u.mmid, side: u.side) }
 }
 
 /// One resting order (or one market maker's quote on a side).
@@ -116,6 +117,11 @@ public struct OrderBook: Sendable {
     /// Applies one update; see `BookIssues` for what is counted. Never traps on bad input.
     @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
+        apply(row: BookRow(u))
+    }
+
+    @usableFromInline
+    mutating func apply(row u: BookRow) -> BookApplyResult {
         var issues = BookIssues()
         let t = u.eventTime
         if t != 0 {
@@ -162,7 +168,7 @@ public struct OrderBook: Sendable {
     }
 
     @inline(__always)
-    mutating func upsert(_ u: BookUpdate, _ issues: inout BookIssues) -> TopChange {
+    mutating func upsert(_ u: BookRow, _ issues: inout BookIssues) -> TopChange {
         if u.orderID == 0 && u.mmid == 0 { issues.insert(.unkeyed); return [] }
         let key = OrderKey(u)
         if u.size == 0 {
@@ -192,7 +198,7 @@ public struct OrderBook: Sendable {
     }
 
     @inline(__always)
-    mutating func delete(_ u: BookUpdate, _ issues: inout BookIssues) -> TopChange {
+    mutating func delete(_ u: BookRow, _ issues: inout BookIssues) -> TopChange {
         if u.orderID == 0 && u.mmid == 0 { issues.insert(.unkeyed); return [] }
         if let old = orders.removeValue(forKey: OrderKey(u)) { return removeFromLadder(old) }
         issues.insert(.unknownOrder)

@@ -77,6 +77,7 @@ public struct PriceLevelBook: Sendable {
     /// Order actions are counted as `.unsupported` and ignored (use `OrderBook`).
     @discardableResult
     public mutating func apply(_ u: BookUpdate) -> BookApplyResult {
+        let u = BookRow(u)
         var issues = BookIssues()
         let t = u.eventTime
         if t != 0 {  // no time on the row (e.g. Nasdaq deletes): nothing to compare
@@ -90,7 +91,7 @@ public struct PriceLevelBook: Sendable {
 
     /// The market-by-price part shared with `OrderBook`: one side's ladder changes; returns whether its top did.
     @inline(__always)
-    static func applyLevelAction(_ u: BookUpdate, _ bids: inout LadderSide, _ asks: inout LadderSide,
+    static func applyLevelAction(_ u: BookRow, _ bids: inout LadderSide, _ asks: inout LadderSide,
                                  _ issues: inout BookIssues) -> TopChange {
         let isBid = u.side == .bid
         let changed: Bool

@@ -28,6 +28,8 @@ struct SymbolIndex: Sendable {
     @usableFromInline var shift: UInt64
     @usableFromInline var packedCount = 0
     @usableFromInline var long: [Symbol: Int] = [:]
+    /// `inlineLayoutHolds`, copied here so a lookup does not pay for the lazy global's once-check.
+    @usableFromInline let inline: Bool
 
     @usableFromInline
     init(capacity: Int) {
@@ -35,6 +37,7 @@ struct SymbolIndex: Sendable {
         while n < capacity * 2 { n <<= 1 }
         entries = Array(repeating: .free, count: n)
         shift = UInt64(64 - n.trailingZeroBitCount)
+        inline = SymbolIndex.inlineLayoutHolds
     }
 
     @inlinable var count: Int { packedCount + long.count }
@@ -70,11 +73,48 @@ struct SymbolIndex: Sendable {
         return (w0, w1 | UInt64(n) << 56)
     }
 
+    /// The key words of a symbol (`inline`: `inlineLayoutHolds`, read once per index, not per lookup).
     @inlinable @inline(__always)
-    static func pack(_ s: Symbol) -> (UInt64, UInt64)? {
+    static func pack(_ s: Symbol, inline: Bool) -> (UInt64, UInt64)? {
+        if inline, let r = packInline(s.text) { return r }
+        return packSlow(s)
+    }
+
+    @usableFromInline @inline(never)
+    static func packSlow(_ s: Symbol) -> (UInt64, UInt64)? {
         if let r = s.text.utf8.withContiguousStorageIfAvailable({ pack($0) }) { return r }
         return Array(s.text.utf8).withUnsafeBufferPointer { pack($0) }
     }
+
+    /// The key words read straight from a String's own two words when it is a small ASCII string (at most
+    /// 15 bytes held inline on 64-bit platforms: bytes 0-7 in the first word, bytes 8-14 and a discriminator
+    /// byte `0xE0 | count` in the second, unused bytes zero), so a lookup does not go through the UTF-8 view.
+    /// nil for any other representation (or when `inlineLayoutHolds` found a different layout at start-up):
+    /// the caller then packs through the UTF-8 view, which gives the same words.
+    @inlinable @inline(__always)
+    static func packInline(_ text: String) -> (UInt64, UInt64)? {
+        let (w0, w1) = withUnsafeBytes(of: text) { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+        guard w1 >> 60 == 0xE else { return nil }
+        // Small ASCII: replace the discriminator nibble by nothing, leaving the count in the top byte.
+        return (w0, w1 & 0x0FFF_FFFF_FFFF_FFFF)
+    }
+
+    /// True when this platform's small strings have the layout `packInline` reads (checked once on a few samples
+    /// against the UTF-8 view; 64-bit little-endian only).
+    @usableFromInline static let inlineLayoutHolds: Bool = {
+        guard MemoryLayout<String>.size == 16, UInt64(1).littleEndian == 1 else { return false }
+        for sample in ["A", "@ESM26", "ABCDEFGH", "ABCDEFGHIJKLMNO", "S1999"] {
+            let text = String(decoding: Array(sample.utf8), as: UTF8.self)
+            let (w0, w1) = withUnsafeBytes(of: text) { raw in
+                (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            }
+            guard w1 >> 60 == 0xE, let want = Array(sample.utf8).withUnsafeBufferPointer({ pack($0) }),
+                  want == (w0, w1 & 0x0FFF_FFFF_FFFF_FFFF) else { return false }
+        }
+        return true
+    }()
 
     @inlinable @inline(__always)
     func home(_ w0: UInt64, _ w1: UInt64) -> Int {
@@ -99,7 +139,7 @@ struct SymbolIndex: Sendable {
 
     @inlinable
     func slot(_ s: Symbol) -> Int? {
-        guard let (w0, w1) = SymbolIndex.pack(s) else { return long[s] }
+        guard let (w0, w1) = SymbolIndex.pack(s, inline: inline) else { return long[s] }
         let i = probe(w0, w1)
         return entries.withUnsafeBufferPointer { e in e[i].slot < 0 ? nil : e[i].slot }
     }
@@ -107,7 +147,7 @@ struct SymbolIndex: Sendable {
     /// Adds a symbol not yet present, or moves a present one to `slot`.
     @usableFromInline
     mutating func set(_ s: Symbol, slot: Int) {
-        guard let (w0, w1) = SymbolIndex.pack(s) else { long[s] = slot; return }
+        guard let (w0, w1) = SymbolIndex.pack(s, inline: inline) else { long[s] = slot; return }
         let i = probe(w0, w1)
         if entries[i].slot >= 0 { entries[i].slot = slot; return }
         if (packedCount + 1) * 2 > entries.count {
@@ -122,7 +162,7 @@ struct SymbolIndex: Sendable {
     /// Forgets a symbol; returns its slot.
     @usableFromInline
     mutating func remove(_ s: Symbol) -> Int? {
-        guard let (w0, w1) = SymbolIndex.pack(s) else { return long.removeValue(forKey: s) }
+        guard let (w0, w1) = SymbolIndex.pack(s, inline: inline) else { return long.removeValue(forKey: s) }
         var i = probe(w0, w1)
         let slot = entries[i].slot
         guard slot >= 0 else { return nil }
