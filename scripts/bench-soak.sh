@@ -12,6 +12,7 @@ Usage: scripts/bench-soak.sh [--minutes M] [--symbols N] [--rate MSGS] [--binary
   --symbols N    symbols subscribed and served (default 20000)
   --rate MSGS    events per second the synthetic feed sends (default 20000)
   --binary PATH  the mdt to run (default .build/release/mdt)
+  MDT_SOAK_SINKS=kafka|clickhouse|redis|...  only these sinks (default: all three)
 
 Output: t_s rss_mb cpu_s (every 10 s), the collector's summary line, then
   soak: symbols=N rate=R minutes=M peak_rss_mb=P rss_first_half_max_mb=A rss_second_half_max_mb=B flat=yes|no received=N lost=L
