@@ -117,26 +117,12 @@ import MarketData
         var corpus = try Fixture.lines("level1_Q").map { Array($0.utf8) }
         corpus += try Fixture.lines("level1_P").map { Array($0.utf8) }
         corpus += ParseBench.sampleLevel1.map { Array($0.utf8) }
-        let alphabet = Array("0123456789.,-+:: Cbav9\u{7F}".utf8) + [0, 0xFF]
-        var rng = SplitMix64(seed: 0x5EED_0F_FA57)
+        var mutator = LineMutator(corpus: corpus, seed: 0x5EED_0F_FA57)
         var (fast, generic) = try Self.parsers()
         var mismatches = 0, values = 0
-        var buf: [UInt8] = []
         for _ in 0..<6000 {
-            buf = corpus[Int(rng.next() % UInt64(corpus.count))]
-            for _ in 0...Int(rng.next() % 3) {
-                let pos = Int(rng.next() % UInt64(buf.count))
-                let b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-                switch rng.next() % 5 {
-                case 0: buf[pos] = b
-                case 1: buf.insert(b, at: pos)
-                case 2 where buf.count > 2: buf.remove(at: pos)
-                case 3: buf.removeSubrange(max(pos, 2)..<buf.count)
-                default: buf.insert(contentsOf: Array("0000000000".utf8.prefix(Int(rng.next() % 10) + 1)), at: pos)
-                }
-                if buf.isEmpty { buf = [UInt8(ascii: "Q")] }
-            }
-            let (f, g) = Self.both(buf, &fast, &generic, receiveTime: Nanos(rng.next() % 1000))
+            let buf = mutator.next()
+            let (f, g) = Self.both(buf, &fast, &generic, receiveTime: Nanos(mutator.rng.next() % 1000))
             if f != g {
                 mismatches += 1
                 if mismatches <= 5 { Issue.record("fast != generic for \(String(decoding: buf, as: UTF8.self)): \(f) vs \(g)") }

@@ -82,26 +82,13 @@ import MarketData
         var corpus = try Fixture.lines("level1_Q").map { Array($0.utf8) }
         corpus += try Fixture.lines("level1_P").map { Array($0.utf8) }
         corpus += ParseBench.sampleLevel1.map { Array($0.utf8) }
-        let alphabet = Array("0123456789.,-+:: Cbav9\u{7F}".utf8) + [0, 0xFF]
-        var rng = SplitMix64(seed: 0x1A_91ACE)
+        var mutator = LineMutator(corpus: corpus, seed: 0x1A_91ACE)
         var (a, p) = try Self.parsers()
         var slot = Level1Update()
         var mismatches = 0, values = 0, errors = 0
         for _ in 0..<6000 {
-            var buf = corpus[Int(rng.next() % UInt64(corpus.count))]
-            for _ in 0...Int(rng.next() % 3) {
-                let pos = Int(rng.next() % UInt64(buf.count))
-                let b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
-                switch rng.next() % 5 {
-                case 0: buf[pos] = b
-                case 1: buf.insert(b, at: pos)
-                case 2 where buf.count > 2: buf.remove(at: pos)
-                case 3: buf.removeSubrange(max(pos, 2)..<buf.count)
-                default: buf.insert(contentsOf: Array("0000000000".utf8.prefix(Int(rng.next() % 10) + 1)), at: pos)
-                }
-                if buf.isEmpty { buf = [UInt8(ascii: "Q")] }
-            }
-            let (x, y) = Self.both(buf, &a, &p, &slot, receiveTime: Nanos(rng.next() % 1000))
+            let buf = mutator.next()
+            let (x, y) = Self.both(buf, &a, &p, &slot, receiveTime: Nanos(mutator.rng.next() % 1000))
             if x != y {
                 mismatches += 1
                 if mismatches <= 5 { Issue.record("in place != parse for \(String(decoding: buf, as: UTF8.self)): \(x) vs \(y)") }
