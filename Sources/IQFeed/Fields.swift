@@ -156,19 +156,7 @@ public struct FieldCursor {
     mutating func fastPrice() -> Price?? {
         guard pos &+ 16 <= line.count, !exhausted, let b = base else { return nil }
         let s = pos
-        let (il, iv) = Scan.digits8(b, s)
-        if il == 8 { return nil }
-        var j = s &+ il
-        var raw = Int64(iv) &* 1_000_000_000
-        var digits = il
-        if j < end && b[j] == 46 {
-            let (fl, fv) = Scan.digits8(b, j &+ 1)
-            if fl == 8 { return nil }
-            raw &+= Int64(fv) &* Scan.scale(fl)
-            digits &+= fl
-            j &+= 1 &+ fl
-        }
-        guard endsAt(b, j) else { return nil }
+        guard let (j, raw, digits) = Scan.unsignedPrice(b, s, fieldEnd: end, readable: line.count), endsAt(b, j) else { return nil }
         if j == s { take(j); return .some(nil) }
         if digits == 0 { return nil }
         take(j)
@@ -197,9 +185,6 @@ public struct FieldCursor {
 
 /// Byte-level scanners shared by the parsers. All return nil (or `.invalid`) rather than trap.
 public enum Scan {
-    @usableFromInline static let pow10: (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64) =
-        (1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1)
-
     /// The common price shapes (`134.6200`, `2938.`, `12`, `-0.5`) in one pass; nil means "use
     /// `Price.parse`" (empty, odd or invalid text, more than 9 decimals), never a wrong value.
     @inlinable
@@ -229,22 +214,29 @@ public enum Scan {
         if digits == 0 || digits > 18 { return nil }
         let frac = dot < 0 ? 0 : n - dot - 1
         if frac > 9 { return nil }
-        let scale: Int64
-        switch frac {
-        case 0: scale = pow10.0
-        case 1: scale = pow10.1
-        case 2: scale = pow10.2
-        case 3: scale = pow10.3
-        case 4: scale = pow10.4
-        case 5: scale = pow10.5
-        case 6: scale = pow10.6
-        case 7: scale = pow10.7
-        case 8: scale = pow10.8
-        default: scale = pow10.9
-        }
-        let (raw, o) = v.multipliedReportingOverflow(by: scale)
+        let (raw, o) = v.multipliedReportingOverflow(by: scale(frac))
         if o { return nil }
         return Price(raw: neg ? -raw : raw)
+    }
+
+    /// The unsigned price shape `d{0,7}[.d{0,7}]` at `p + s` in two SWAR loads that read only
+    /// `p[..<readable]`: where it stops, its value in Price units and its digit count; nil when a digit run
+    /// reaches 8 digits (the caller's slower reader takes those). The caller checks what follows `end`.
+    @inlinable @inline(__always)
+    static func unsignedPrice(_ p: UnsafePointer<UInt8>, _ s: Int, fieldEnd: Int, readable: Int) -> (end: Int, raw: Int64, digits: Int)? {
+        let (il, iv) = digits8(p, s, end: readable)
+        if il == 8 { return nil }
+        var j = s &+ il
+        var raw = Int64(iv) &* 1_000_000_000
+        var digits = il
+        if j < fieldEnd && p[j] == 46 {
+            let (fl, fv) = digits8(p, j &+ 1, end: readable)
+            if fl == 8 { return nil }
+            raw &+= Int64(fv) &* scale(fl)
+            digits &+= fl
+            j &+= 1 &+ fl
+        }
+        return (j, raw, digits)
     }
 
     /// The leading ASCII digits of the 8 bytes at `p + at` (all 8 must be readable): how many

@@ -60,64 +60,17 @@ struct L1FastCursor {
         if exhausted { return false }
         let s = i
         // Unsigned, at most 7 integer and 7 fraction digits: two SWAR loads (bytes past the line read as 0).
-        // (A digit run cannot pass `e`: only a comma can follow it in the line.) Anything else (a sign,
-        // more digits) takes the byte loop below.
-        let (il, iv) = Scan.digits8(p, s, end: n)
-        if il < 8 {
-            var j = s &+ il
-            var raw = Int64(iv) &* 1_000_000_000
-            var digits = il
-            var simple = true
-            if j < e && p[j] == 46 {
-                let (fl, fv) = Scan.digits8(p, j &+ 1, end: n)
-                if fl < 8 {
-                    raw &+= Int64(fv) &* Scan.scale(fl)
-                    digits &+= fl
-                    j &+= 1 &+ fl
-                } else {
-                    simple = false
-                }
-            }
-            if simple && (j >= e || p[j] == 44) {
-                _ = finish(j)
-                if j == s { out = nil; return true }
-                if digits == 0 { return false }
-                out = Price(raw: raw)
-                return true
-            }
+        // (A digit run cannot pass `e`: only a comma can follow it in the line.)
+        if let (j, raw, digits) = Scan.unsignedPrice(p, s, fieldEnd: e, readable: n), j >= e || p[j] == 44 {
+            _ = finish(j)
+            if j == s { out = nil; return true }
+            if digits == 0 { return false }
+            out = Price(raw: raw)
+            return true
         }
-        var j = i
-        var neg = false
-        if j < e && p[j] == 45 { neg = true; j += 1 }
-        var v: Int64 = 0
-        let ds = j
-        while j < e {
-            let d = p[j] &- 48
-            if d > 9 { break }
-            v = v &* 10 &+ Int64(d)
-            j += 1
-        }
-        var digits = j - ds
-        var frac = 0
-        if j < e && p[j] == 46 {
-            j += 1
-            let fs = j
-            while j < e {
-                let d = p[j] &- 48
-                if d > 9 { break }
-                v = v &* 10 &+ Int64(d)
-                j += 1
-            }
-            frac = j - fs
-            digits += frac
-        }
-        let n = j - s
-        if !finish(j) { return false }
-        if n == 0 { out = nil; return true }
-        if digits == 0 || digits > 18 || frac > 9 || n > 19 { return false }
-        let (raw, o) = v.multipliedReportingOverflow(by: Scan.scale(frac))
-        if o { return false }
-        out = Price(raw: neg ? -raw : raw)
+        // Anything else (a sign, longer digit runs, a stray byte): the byte-at-a-time reader on the field.
+        guard let f = field(), let v = Scan.fastPrice(f) else { return false }
+        out = v
         return true
     }
 
@@ -132,18 +85,19 @@ struct L1FastCursor {
             out = l == 0 ? nil : w
             return true
         }
-        var j = i
-        var v: UInt64 = 0
-        while j < e {
-            let d = p[j] &- 48
-            if d > 9 { break }
-            v = v &* 10 &+ UInt64(d)
-            j += 1
-        }
-        let n = j - s
-        if n > 19 || !finish(j) { return false }
-        out = n == 0 ? nil : v
+        guard let f = field(), f.count <= 19, let v = Scan.uint64(f) else { return false }
+        out = v
         return true
+    }
+
+    /// The rest of the current field (up to the next comma or the line's end), taken; nil when it is empty.
+    @inline(__always)
+    mutating func field() -> UnsafeRawBufferPointer? {
+        let s = i
+        var j = s
+        while j < e && p[j] != 44 { j += 1 }
+        _ = finish(j)
+        return j == s ? nil : UnsafeRawBufferPointer(start: p + s, count: j - s)
     }
 
     /// `FieldCursor.size`: 32 bits, saturating.
@@ -166,11 +120,7 @@ struct L1FastCursor {
             _ = finish(s &+ 15)
             return true
         }
-        var j = s
-        while j < e && p[j] != 44 { j += 1 }
-        let f = UnsafeRawBufferPointer(start: p + s, count: j - s)
-        _ = finish(j)
-        if f.isEmpty { out = nil; return true }
+        guard let f = field() else { out = nil; return true }
         switch Scan.timeOfDay(f) {
         case .value(let a, let b): out = (a, b); return true
         case .noValue: out = nil; return true
