@@ -128,7 +128,7 @@ func trades(_ n: Int, symbol: String = "AAPL", start: Int = 0) -> [MarketEvent] 
         #expect(j.diskBytes == size, "the size accounting follows the unlinks")
     }
 
-    @Test func cursorFilesFollowCommitsWithoutBlockingThem() throws {
+    @Test func cursorFilesFollowCommitsOnTheHousekeepingThread() throws {
         let dir = tempDir()
         let j = try Journal(directory: dir, sinks: ["a"])
         for i in 0..<3 { var b = trades(2, start: i * 2); try j.append(&b) }
