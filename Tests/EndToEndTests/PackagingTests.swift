@@ -154,6 +154,14 @@ import Testing
         #expect(r.stdout.hasPrefix("Usage: scripts/\(name)"), "\(r.stdout)")
     }
 
+    @Test(arguments: ["bench-instructions.sh", "bench-soak.sh"]) func benchScriptRejectsAnUnknownFlag(_ name: String) throws {
+        let s = try Scratch()
+        defer { s.remove() }
+        let r = try Self.tool(Self.repo + "/scripts/" + name, ["--no-such-flag"], home: s.path)
+        #expect(r.status == 64, "\(name) --no-such-flag exited \(r.status)")
+        #expect(r.stderr.contains("unknown argument '--no-such-flag'"), "\(r.stderr)")
+    }
+
     @Test func wrappersRunTheBinaryFromMDTBinAndPassItsExitCodeThrough() throws {
         let s = try Scratch()
         defer { s.remove() }

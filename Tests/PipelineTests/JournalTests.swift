@@ -147,6 +147,22 @@ func trades(_ n: Int, symbol: String = "AAPL", start: Int = 0) -> [MarketEvent] 
         #expect(reopened.cursor("a") == 3)
     }
 
+    @Test func aCursorFileThatCannotBeWrittenFailsTheNextCommit() throws {
+        let dir = tempDir()
+        let j = try Journal(directory: dir, sinks: ["a"])
+        for i in 0..<3 { var b = trades(1, start: i); try j.append(&b) }
+        // The cursor file's descriptor stops taking writes (as a disk gone read-only would): the same
+        // number now refers to /dev/null opened read-only, so no other file can be hit.
+        j.condition.lock(); let fd = try #require(j.cursorFDs["a"]); j.condition.unlock()
+        let readOnly = open("/dev/null", O_RDONLY)
+        #expect(dup2(readOnly, fd) == fd)
+        Foundation.close(readOnly)
+        try j.commit("a", through: 1)
+        j.sync()
+        #expect(throws: JournalError.self, "the failed cursor write is reported, not lost") { try j.commit("a", through: 2) }
+        #expect(j.cursor("a") == 1, "the failing commit does not move the cursor: the batch is delivered again")
+    }
+
     @Test func closeWritesTheLatestCursor() throws {
         let dir = tempDir()
         do {
