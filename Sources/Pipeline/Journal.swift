@@ -75,10 +75,9 @@ public final class Journal: @unchecked Sendable {
         recentLow = lastSeq + 1
         for sink in sinks { try openCursor(sink) }
         encodeBuffer.reserveCapacity(1 << 20)
-        let t = Thread { [weak self] in
+        let t = Thread(named: "mdt-journal") { [weak self] in
             while let journal = self, journal.housekeepOnce() {}
         }
-        t.name = "mdt-journal"
         t.start()
     }
 
