@@ -90,6 +90,11 @@ public final class KafkaSink: EventSink {
                     }
                 }
             } else {
+                // Locals, not the stored properties: each access to a class's stored var is checked for
+                // exclusivity at run time, twice per event here.
+                var value = self.value, encoder = self.encoder
+                self.value = []
+                defer { self.value = value; self.encoder = encoder }
                 for e in batch.events {
                     value.removeAll(keepingCapacity: true)
                     encoder.append(e, to: &value)
