@@ -59,6 +59,20 @@ struct L1FastCursor {
     mutating func price(_ out: inout Price?) -> Bool {
         if exhausted { return false }
         let s = i
+        // The common shapes with 16 bytes of line ahead: two loads, no byte checks (see `Scan.price16`).
+        if s &+ 16 <= n {
+            switch Scan.price16(p, s) {
+            case .value(let raw, let comma):
+                out = Price(raw: raw)
+                if comma >= e { exhausted = true; i = e } else { i = comma &+ 1 }
+                return true
+            case .empty:
+                out = nil
+                if s >= e { exhausted = true; i = e } else { i = s &+ 1 }
+                return true
+            case .other: break
+            }
+        }
         // Unsigned, at most 7 integer and 7 fraction digits: two SWAR loads (bytes past the line read as 0).
         // (A digit run cannot pass `e`: only a comma can follow it in the line.)
         if let (j, raw, digits) = Scan.unsignedPrice(p, s, fieldEnd: e, readable: n), j >= e || p[j] == 44 {
