@@ -34,14 +34,12 @@ extension Scan {
         return v
     }
 
-    /// The price field starting at `p + s`, with the 16 bytes `p[s..<s+16]` readable and inside the line
-    /// (so every byte looked at is a real line byte): `d{0,7}` or `d{0,7}.d{0,7}` (at least one digit)
-    /// followed by a comma. `.empty` when `p[s]` is a comma; `.other` for anything else (a sign, 8 or more
-    /// digits in a run, a missing comma, a stray byte), including the end of the line inside the 16 bytes
-    /// (then there is no comma where the shape ends, or the shape is longer than 16 bytes).
+    /// The price field at line offset `s` whose 16 bytes are `w0`, `w1` (little-endian; bytes past the line's
+    /// end must be 0): `d{0,7}` or `d{0,7}.d{0,7}` (at least one digit) followed by a comma. `.empty` when the
+    /// first byte is a comma; `.other` for anything else (a sign, 8 or more digits in a run, a missing comma,
+    /// a stray byte), including the end of the line inside the 16 bytes (a 0 byte is no comma).
     @inlinable @inline(__always)
-    static func price16(_ p: UnsafePointer<UInt8>, _ s: Int) -> Price16 {
-        let w0 = UnsafeRawPointer(p + s).loadUnaligned(as: UInt64.self).littleEndian
+    static func price16(_ w0: UInt64, _ w1: UInt64, _ s: Int) -> Price16 {
         let x0 = w0 ^ 0x3030_3030_3030_3030
         let il = nonDigitFlags(x0).trailingZeroBitCount &>> 3  // 0...8
         if il == 8 { return .other }
@@ -55,7 +53,6 @@ extension Scan {
         }
         if sep != 46 { return .other }
         // The 8 bytes after the dot: bytes il+1... of w0, then w1 (w0 >> 64 done as >> 8 >> 56).
-        let w1 = UnsafeRawPointer(p + s &+ 8).loadUnaligned(as: UInt64.self).littleEndian
         let f = ((w0 &>> 8) &>> UInt64(ib)) | (w1 &<< UInt64(56 &- ib))
         let xf = f ^ 0x3030_3030_3030_3030
         let fl = nonDigitFlags(xf).trailingZeroBitCount &>> 3
@@ -65,5 +62,14 @@ extension Scan {
         // The fraction digits left-aligned and padded with zeros: its value times 10^(8 - fl).
         let fv = value8(xf & ((1 &<< UInt64(fb)) &- 1))
         return .value(raw: Int64(iv) &* 1_000_000_000 &+ Int64(fv) &* 10, comma: s &+ il &+ 1 &+ fl)
+    }
+}
+
+extension Scan {
+    /// `price16` on `p[s..<s+16]` (all readable).
+    @inlinable @inline(__always)
+    static func price16(_ p: UnsafePointer<UInt8>, _ s: Int) -> Price16 {
+        price16(UnsafeRawPointer(p + s).loadUnaligned(as: UInt64.self).littleEndian,
+                UnsafeRawPointer(p + (s &+ 8)).loadUnaligned(as: UInt64.self).littleEndian, s)
     }
 }
