@@ -44,12 +44,14 @@ extension Scan {
         let il = nonDigitFlags(x0).trailingZeroBitCount &>> 3  // 0...8
         if il == 8 { return .other }
         let ib = il &* 8
-        // The integer digits right-aligned (the top `il` bytes); 0 for no digit (shift by 64 done as 8 + 56).
-        let iv = value8((x0 &<< 8) &<< UInt64(56 &- ib))
+        // The integer digits (the low `il` bytes), the rest zero: value8 gives int * 10^(8 - il), so
+        // * 10^(1 + il) (= scale(8 - il)) is int in Price units. The fraction digits go right after them.
+        let id = x0 & ((1 &<< UInt64(ib)) &- 1)
+        let unit = scale(8 &- il)
         let sep = (w0 &>> UInt64(ib)) & 0xFF
         if sep == 44 {
             if il == 0 { return .empty }
-            return .value(raw: Int64(iv) &* 1_000_000_000, comma: s &+ il)
+            return .value(raw: Int64(value8(id)) &* unit, comma: s &+ il)
         }
         if sep != 46 { return .other }
         // The 8 bytes after the dot: bytes il+1... of w0, then w1 (w0 >> 64 done as >> 8 >> 56).
@@ -59,9 +61,14 @@ extension Scan {
         if fl == 8 || il &+ fl == 0 { return .other }
         let fb = fl &* 8
         if (f &>> UInt64(fb)) & 0xFF != 44 { return .other }
-        // The fraction digits left-aligned and padded with zeros: its value times 10^(8 - fl).
-        let fv = value8(xf & ((1 &<< UInt64(fb)) &- 1))
-        return .value(raw: Int64(iv) &* 1_000_000_000 &+ Int64(fv) &* 10, comma: s &+ il &+ 1 &+ fl)
+        let fd = xf & ((1 &<< UInt64(fb)) &- 1)
+        let comma = s &+ il &+ 1 &+ fl
+        if il &+ fl <= 8 {
+            // One conversion: int digits then fraction digits, zero-padded: (int * 10^fl + frac) * 10^(8 - il - fl).
+            return .value(raw: Int64(value8(id | fd &<< UInt64(ib))) &* unit, comma: comma)
+        }
+        // More than 8 digits: two conversions (the fraction zero-padded is frac * 10^(8 - fl)).
+        return .value(raw: Int64(value8(id)) &* unit &+ Int64(value8(fd)) &* 10, comma: comma)
     }
 }
 
