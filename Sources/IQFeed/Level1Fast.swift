@@ -56,8 +56,9 @@ struct L1FastCursor {
 
     /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). false: give up.
     /// The common shapes inline (`Scan.price16`); the rest out of line, so that the seven calls in
-    /// `parseQPFast` stay small enough for the optimizer to inline.
-    @inline(__always)
+    /// `parseQPFast` stay small. Transparent: the optimizer's `@inline(__always)` gives up in a caller as
+    /// large as `parseQPFast`, and a call per price costs a frame and the cursor's round trip through memory.
+    @_transparent
     mutating func price(_ out: inout Price?) -> Bool {
         if exhausted { return false }
         let s = i

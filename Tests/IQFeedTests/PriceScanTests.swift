@@ -44,7 +44,7 @@ import MarketData
     @Test func acceptsExactlyTheShapeWithParsesValue() throws {
         var r = SplitMix64(seed: 0x16_B17E)
         var values = 0, others = 0, empties = 0
-        for n in 0..<40_000 {
+        for n in 0..<20_000 {
             let f = Self.randomField(&r)
             // Followed by a comma (or, sometimes, by no comma within the 16 bytes), then other bytes.
             var buf = f
@@ -69,7 +69,7 @@ import MarketData
                 #expect(commaAt != 0 && !(terminated && Self.inShape(field)), "refused \(String(decoding: field, as: UTF8.self))")
             }
         }
-        #expect(values > 12_000 && others > 5_000 && empties > 1_000)
+        #expect(values > 6_000 && others > 2_500 && empties > 500)
     }
 
     /// Every integer/fraction length pair of the shape, at both extremes of each digit.
@@ -105,7 +105,7 @@ import MarketData
         let base = "Q,SPY,427.8550,300,13:29:35.963557,19,22748386,427.8500,500,427.8600,1200,427.2100,428.3800,427.1800,427.7000,C,01,"
         let fields = base.split(separator: ",", omittingEmptySubsequences: false).dropFirst().dropLast().map { Array($0.utf8) }
         var values = 0, errors = 0
-        for n in 0..<20_000 {
+        for n in 0..<8_000 {
             var f = fields
             for i in [1, 6, 8, 10, 11, 12, 13] where r.next() % 3 != 0 { f[i] = Self.randomField(&r) }
             // Short tails make the last prices end near the line's end.
@@ -121,11 +121,11 @@ import MarketData
             #expect(a == b, "\(String(decoding: line, as: UTF8.self))")
             if case .value = a { values += 1 } else { errors += 1 }
         }
-        #expect(values > 5_000 && errors > 2_000)
+        #expect(values > 2_000 && errors > 800)
         // And the in-place API agrees with the allocating one on the same kind of lines.
         var (x, y) = try Level1InPlaceTests.parsers()
         var slot = Level1Update()
-        for _ in 0..<5_000 {
+        for _ in 0..<3_000 {
             var f = fields
             for i in [1, 6, 8, 10, 11, 12, 13] { f[i] = Self.randomField(&r) }
             let line = Array(("Q," + f.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + ",").utf8)
