@@ -236,9 +236,8 @@ public struct Level1Parser: Sendable {
         throw IQFeedParseError(messageType: "L1", field: "type", index: 0, reason: .unknownMessageType).with(line: line)
     }
 
-    /// Places an L1 time of day on the current trading date (see `Level1Update`). Transparent: the
-    /// optimizer left it a call in `parseQPFast`.
-    @usableFromInline @_transparent
+    /// Places an L1 time of day on the current trading date (see `Level1Update`).
+    @inlinable
     mutating func timeOnTradingDate(_ sod: Int, _ nanos: Int64) -> Nanos {
         if lastTSecond >= 0 && sod - lastTSecond > 12 * 3600 {
             let dn = Time.daysFromCivil(year: date.0, month: date.1, day: date.2) - 1
