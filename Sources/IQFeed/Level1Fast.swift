@@ -55,9 +55,40 @@ struct L1FastCursor {
     }
 
     /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). false: give up.
-    @inline(__always)
+    /// The common shapes inline (`Scan.price16`); the rest out of line, so that the seven calls in
+    /// `parseQPFast` stay small. Transparent: the optimizer's `@inline(__always)` gives up in a caller as
+    /// large as `parseQPFast`, and a call per price costs a frame and the cursor's round trip through memory.
+    @_transparent
     mutating func price(_ out: inout Price?) -> Bool {
         if exhausted { return false }
+        let s = i
+        let w0: UInt64, w1: UInt64
+        if s &+ 16 <= n {
+            w0 = UnsafeRawPointer(p + s).loadUnaligned(as: UInt64.self).littleEndian
+            w1 = UnsafeRawPointer(p + (s &+ 8)).loadUnaligned(as: UInt64.self).littleEndian
+        } else {
+            // Near the line's end: bytes past it read as 0, which ends any shape without a comma.
+            w0 = Scan.load8(p, s, end: n)
+            w1 = Scan.load8(p, s &+ 8, end: n)
+        }
+        switch Scan.price16(w0, w1, s) {
+        case .value(let raw, let comma):
+            out = Price(raw: raw)
+            if comma >= e { exhausted = true; i = e } else { i = comma &+ 1 }
+            return true
+        case .empty:
+            out = nil
+            if s >= e { exhausted = true; i = e } else { i = s &+ 1 }
+            return true
+        case .other:
+            return priceExact(&out)
+        }
+    }
+
+    /// `price` for the shapes `Scan.price16` leaves (a sign, 8 or more digits in a run, the line's end
+    /// right after the digits, a stray byte).
+    @inline(never)
+    mutating func priceExact(_ out: inout Price?) -> Bool {
         let s = i
         // Unsigned, at most 7 integer and 7 fraction digits: two SWAR loads (bytes past the line read as 0).
         // (A digit run cannot pass `e`: only a comma can follow it in the line.)
@@ -85,6 +116,12 @@ struct L1FastCursor {
             out = l == 0 ? nil : w
             return true
         }
+        return uintLong(&out)
+    }
+
+    /// `uint` for 8 digits or more.
+    @inline(never)
+    mutating func uintLong(_ out: inout UInt64?) -> Bool {
         guard let f = field(), f.count <= 19, let v = Scan.uint64(f) else { return false }
         out = v
         return true
@@ -120,6 +157,12 @@ struct L1FastCursor {
             _ = finish(s &+ 15)
             return true
         }
+        return timeOther(&out)
+    }
+
+    /// `time` for any other shape.
+    @inline(never)
+    mutating func timeOther(_ out: inout (Int, Int64)?) -> Bool {
         guard let f = field() else { out = nil; return true }
         switch Scan.timeOfDay(f) {
         case .value(let a, let b): out = (a, b); return true

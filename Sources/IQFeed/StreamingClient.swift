@@ -49,6 +49,23 @@ public struct StreamBatch<Message: Sendable> {
     }
 }
 
+/// The per-line form of a `StreamingClient`'s consumer: the client hands each line of a socket read
+/// (without terminator) to `line` together with the connection's parser, which the consumer calls
+/// itself (e.g. `Level1Parser.parse(_:receiveTime:into:)`, so no message value is built per line),
+/// then calls `endOfRead` once per read that held lines. All calls come from the client's thread; the
+/// line bytes are valid only during the call. `framingError` gets lines the framer could not deliver
+/// (longer than `StreamOptions.maxLineLength`).
+public struct StreamLineConsumer<Parser: StreamParser> {
+    public var line: (inout Parser, UnsafeRawBufferPointer, Nanos) -> Void
+    public var endOfRead: (Nanos) -> Void
+    public var framingError: (IQFeedParseError) -> Void
+    public init(line: @escaping (inout Parser, UnsafeRawBufferPointer, Nanos) -> Void,
+                endOfRead: @escaping (Nanos) -> Void,
+                framingError: @escaping (IQFeedParseError) -> Void = { _ in }) {
+        self.line = line; self.endOfRead = endOfRead; self.framingError = framingError
+    }
+}
+
 public enum StreamState: Sendable, Equatable {
     case idle, connecting, handshaking, streaming, backoff, stopped
     case failed(String)
@@ -95,7 +112,9 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
     private let done = NSCondition()
     private var finished = false
     private let makeParser: @Sendable () -> Parser
-    private let handler: Handler
+    /// Exactly one of `handler` (batch form) and `consumer` (per-line form) is set.
+    private let handler: Handler?
+    private let consumer: StreamLineConsumer<Parser>?
     public var endpoint: String { "\(options.host):\(options.port)" }
 
     /// `makeParser` is called once per connection (fresh state after a reconnect).
@@ -103,6 +122,16 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
         self.options = options
         self.makeParser = makeParser
         self.handler = handler
+        self.consumer = nil
+    }
+
+    /// The per-line form: no `StreamBatch` is built; `consumer` parses each line itself (see
+    /// `StreamLineConsumer`). Parse counters are still read from the parser after every read.
+    public init(options: StreamOptions, parser makeParser: @escaping @Sendable () -> Parser, lines consumer: StreamLineConsumer<Parser>) {
+        self.options = options
+        self.makeParser = makeParser
+        self.handler = nil
+        self.consumer = consumer
     }
 
     public var state: StreamState { lock.lock(); defer { lock.unlock() }; return _state }
@@ -259,10 +288,12 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
                 let rt = Clock.wallNanos()
                 batch.clear()
                 batch.receiveTime = rt
+                var sawLine = false
                 while true {
                     let next: UnsafeRawBufferPointer?
                     do { next = try framer.nextLine() } catch {
-                        batch.errors.append(IQFeedParseError(messageType: "line", field: "line", index: 0, reason: .lineTooLong(options.maxLineLength)))
+                        let e = IQFeedParseError(messageType: "line", field: "line", index: 0, reason: .lineTooLong(options.maxLineLength))
+                        if let consumer { consumer.framingError(e) } else { batch.errors.append(e) }
                         continue
                     }
                     guard let line = next else { break }
@@ -280,6 +311,11 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
                             return .fatal(error.description)
                         }
                     }
+                    if let consumer {
+                        sawLine = true
+                        consumer.line(&parser, line, rt)
+                        continue
+                    }
                     do {
                         let m = try parser.parse(line, receiveTime: rt)
                         let start = batch.bytes.count
@@ -290,7 +326,11 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
                         batch.errors.append(error)
                     }
                 }
-                if !batch.messages.isEmpty || !batch.errors.isEmpty { handler(batch) }
+                if let consumer {
+                    if sawLine { consumer.endOfRead(rt) }
+                } else if let handler, !batch.messages.isEmpty || !batch.errors.isEmpty {
+                    handler(batch)
+                }
                 lock.lock()
                 _counters.parsed &+= parser.counters.parsed &- counted.parsed
                 _counters.failed &+= parser.counters.failed &- counted.failed

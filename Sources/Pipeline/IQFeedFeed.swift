@@ -75,9 +75,12 @@ public final class IQFeedFeed: @unchecked Sendable {
         let box1 = EventBox()
         let box2 = EventBox()
         weak var weakSelf: IQFeedFeed?
-        l1 = StreamingClient(options: l1Options, parser: { Level1Parser(now: Clock.wallNanos()) }) { batch in
-            weakSelf?.handleL1(batch, box1)
-        }
+        // Per-line: each line is parsed in place into `box1.update` and turned into events on the spot
+        // (no `Level1Message` per line, no batch of them).
+        l1 = StreamingClient(options: l1Options, parser: { Level1Parser(now: Clock.wallNanos()) }, lines: StreamLineConsumer(
+            line: { parser, line, receiveTime in weakSelf?.handleL1(&parser, line, receiveTime, box1) },
+            endOfRead: { _ in weakSelf?.endL1Read(box1) },
+            framingError: { e in weakSelf?.logger.debug("unparseable L1 line: \(e)") }))
         if options.depth != .none {
             var l2Options = StreamOptions(host: options.host, port: options.l2Port)
             l2Options.heartbeatTimeout = options.heartbeatTimeout
@@ -128,7 +131,22 @@ public final class IQFeedFeed: @unchecked Sendable {
     final class EventBox: @unchecked Sendable {
         var events: [MarketEvent] = []
         var lines = RawLines()
+        /// The L1 thread's in-place parse slot.
+        var update = Level1Update()
         init() { events.reserveCapacity(64) }
+
+        /// The events of an L1 update: its trade unless it is a `P` summary (which repeats the last
+        /// trade: state, not a new tick), then its quote.
+        func appendEvents(of u: Level1Update) {
+            if !u.isSummary, let t = u.trade { events.append(.trade(t)) }
+            if let q = u.quote { events.append(.quote(q)) }
+        }
+
+        /// `appendEvents(of: update)` without copying the slot out.
+        func appendUpdateEvents() {
+            if !update.isSummary, let t = update.trade { events.append(.trade(t)) }
+            if let q = update.quote { events.append(.quote(q)) }
+        }
     }
 
     /// Gives every event appended since `from` line `i` of the batch (when raw lines are kept).
@@ -142,26 +160,40 @@ public final class IQFeedFeed: @unchecked Sendable {
         while box.lines.count < box.events.count { box.lines.appendEmpty() }
     }
 
-    func handleL1(_ batch: StreamBatch<Level1Message>, _ box: EventBox) {
-        box.events.removeAll(keepingCapacity: true)
-        box.lines.removeAll()
-        for (i, m) in batch.messages.enumerated() {
-            let before = box.events.count
-            defer { if box.events.count > before { noteLines(box, from: before, batch, i) } }
-            switch m {
-            case .update(let u):
-                // A `P` summary repeats the last trade: keep its quote (current state), not the trade.
-                if let t = u.trade, !u.isSummary { box.events.append(.trade(t)) }
-                if let q = u.quote { box.events.append(.quote(q)) }
-            case .symbolNotFound(let s): noteUnknown(s)
-            case .system(.serverDisconnected): setServerConnected(false)
-            case .system(.serverConnected): setServerConnected(true)
-            case .error(let text): logger.warning("IQFeed L1 error: \(text)", metadata: ["port": .stringConvertible(options.l1Port)])
-            default: break
+    /// One L1 line: parsed in place, its events appended to `box` (with the line, when raw lines are kept).
+    /// A `P` summary repeats the last trade: its quote is kept (current state), not the trade.
+    func handleL1(_ parser: inout Level1Parser, _ line: UnsafeRawBufferPointer, _ receiveTime: Nanos, _ box: EventBox) {
+        let before = box.events.count
+        do {
+            if let m = try parser.parse(line, receiveTime: receiveTime, into: &box.update) {
+                handleL1Other(m, box)
+            } else {
+                box.appendUpdateEvents()
             }
+        } catch {
+            logger.debug("unparseable L1 line: \(error)")
         }
-        for e in batch.errors { logger.debug("unparseable L1 line: \(e)") }
+        if options.keepRawLines {
+            for _ in before..<box.events.count { box.lines.append(line) }
+        }
+    }
+
+    /// The end of one L1 socket read: its events go to the collector as one batch (`deliver` leaves
+    /// `box` empty).
+    func endL1Read(_ box: EventBox) {
         deliver(box)
+    }
+
+    /// L1 messages other than `Q`/`P` updates.
+    func handleL1Other(_ m: Level1Message, _ box: EventBox) {
+        switch m {
+        case .update(let u): box.appendEvents(of: u)  // the in-place parse writes updates to the slot instead
+        case .symbolNotFound(let s): noteUnknown(s)
+        case .system(.serverDisconnected): setServerConnected(false)
+        case .system(.serverConnected): setServerConnected(true)
+        case .error(let text): logger.warning("IQFeed L1 error: \(text)", metadata: ["port": .stringConvertible(options.l1Port)])
+        default: break
+        }
     }
 
     func handleL2(_ batch: StreamBatch<Level2Message>, _ box: EventBox) {

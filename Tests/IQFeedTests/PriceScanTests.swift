@@ -1,0 +1,137 @@
+import MDTTestSupport
+import Testing
+@testable import IQFeed
+import MarketData
+
+/// `Scan.price16` (the 16-byte L1 price reader) must accept exactly the shape `d{0,7}[.d{0,7}]` (one
+/// digit at least) followed by a comma within the 16 bytes, with `Price.parse`'s value; an empty field
+/// is `.empty`; everything else `.other`. And the L1 fast path built on it must still match the generic
+/// path on lines full of random prices.
+@Suite struct PriceScanTests {
+    /// The shape `price16` takes, judged on the text.
+    static func inShape(_ f: [UInt8]) -> Bool {
+        let digit: (UInt8) -> Bool = { $0 >= 48 && $0 <= 57 }
+        let parts = f.split(separator: 46, maxSplits: 1, omittingEmptySubsequences: false)
+        guard let ip = parts.first, ip.count <= 7, ip.allSatisfy(digit) else { return false }
+        var digits = ip.count
+        if parts.count == 2 {
+            let fp = parts[1]
+            guard fp.count <= 7, fp.allSatisfy(digit) else { return false }
+            digits += fp.count
+        }
+        return digits > 0
+    }
+
+    /// One random price-like field: digits with 0...9 decimals, signs, dots, empties, junk bytes.
+    static func randomField(_ r: inout SplitMix64) -> [UInt8] {
+        func digits(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(48 + r.next() % 10) } }
+        var f: [UInt8]
+        switch r.next() % 10 {
+        case 0: f = []
+        case 1: f = Array("-".utf8) + digits(Int(r.next() % 5)) + Array(".".utf8) + digits(Int(r.next() % 10))
+        case 2: f = digits(Int(r.next() % 12))
+        case 3: f = digits(Int(r.next() % 9)) + Array(".".utf8)
+        case 4: f = Array(".".utf8) + digits(Int(r.next() % 10))
+        default: f = digits(Int(r.next() % 9)) + Array(".".utf8) + digits(Int(r.next() % 10))
+        }
+        if !f.isEmpty && r.next() % 6 == 0 {
+            let junk = Array("0.,-+ :xA\u{7F}".utf8) + [0, 0x80, 0xFF, 0x2F, 0x3A]
+            f[Int(r.next() % UInt64(f.count))] = junk[Int(r.next() % UInt64(junk.count))]
+        }
+        return f
+    }
+
+    @Test func acceptsExactlyTheShapeWithParsesValue() throws {
+        var r = SplitMix64(seed: 0x16_B17E)
+        var values = 0, others = 0, empties = 0
+        for n in 0..<20_000 {
+            let f = Self.randomField(&r)
+            // Followed by a comma (or, sometimes, by no comma within the 16 bytes), then other bytes.
+            var buf = f
+            if n % 7 != 0 { buf.append(44) }
+            while buf.count < 24 { buf.append(UInt8(r.next() & 0xFF)) }
+            let got = buf.withUnsafeBufferPointer { Scan.price16($0.baseAddress!, 0) }
+            // The field is what precedes the first comma (random bytes may hold one).
+            let commaAt = buf.firstIndex(of: 44) ?? buf.count
+            let field = Array(buf[..<commaAt])
+            let terminated = commaAt < 16
+            switch got {
+            case .empty:
+                empties += 1
+                #expect(commaAt == 0, "\(f)")
+            case .value(let raw, let comma):
+                values += 1
+                #expect(terminated && comma == commaAt && Self.inShape(field), "\(f)")
+                let want = field.withUnsafeBytes { b in (try? Price.parse(b)) ?? nil }
+                #expect(want == Price(raw: raw), "\(String(decoding: field, as: UTF8.self))")
+            case .other:
+                others += 1
+                #expect(commaAt != 0 && !(terminated && Self.inShape(field)), "refused \(String(decoding: field, as: UTF8.self))")
+            }
+        }
+        #expect(values > 6_000 && others > 2_500 && empties > 500)
+    }
+
+    /// Every integer/fraction length pair of the shape, at both extremes of each digit.
+    @Test func everyLengthPair() throws {
+        for il in 0...8 {
+            for fl in -1...8 {
+                for d in [UInt8(ascii: "0"), UInt8(ascii: "9"), UInt8(ascii: "5")] {
+                    var f = [UInt8](repeating: d, count: il)
+                    if fl >= 0 { f.append(46); f += [UInt8](repeating: d, count: fl) }
+                    var buf = f + [44]
+                    while buf.count < 24 { buf.append(UInt8(ascii: "7")) }
+                    let got = buf.withUnsafeBufferPointer { Scan.price16($0.baseAddress!, 0) }
+                    let ok = il <= 7 && fl <= 7 && il + max(fl, 0) > 0
+                    switch got {
+                    case .value(let raw, let comma):
+                        #expect(ok && comma == f.count, "\(il).\(fl)")
+                        let want = f.withUnsafeBytes { b in (try? Price.parse(b)) ?? nil }
+                        #expect(want == Price(raw: raw), "\(il).\(fl) \(d)")
+                    case .empty: #expect(f.isEmpty, "empty for \(il).\(fl)")
+                    case .other: #expect(!ok, "refused \(il).\(fl)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Default-fieldset lines whose seven prices are random (0-9 decimals, negative, empty, junk), with
+    /// the line sometimes cut short so the line's end falls inside a price's 16 bytes: the fast path
+    /// (value or error) must equal the generic path.
+    @Test func randomPriceLinesMatchGenericPath() throws {
+        var r = SplitMix64(seed: 0xC0FFEE_16)
+        var (fast, generic) = try Level1FastPathTests.parsers()
+        let base = "Q,SPY,427.8550,300,13:29:35.963557,19,22748386,427.8500,500,427.8600,1200,427.2100,428.3800,427.1800,427.7000,C,01,"
+        let fields = base.split(separator: ",", omittingEmptySubsequences: false).dropFirst().dropLast().map { Array($0.utf8) }
+        var values = 0, errors = 0
+        for n in 0..<8_000 {
+            var f = fields
+            for i in [1, 6, 8, 10, 11, 12, 13] where r.next() % 3 != 0 { f[i] = Self.randomField(&r) }
+            // Short tails make the last prices end near the line's end.
+            if n % 4 == 0 { f[14] = []; f[15] = [] }
+            var line = Array("Q,".utf8)
+            for (k, x) in f.enumerated() { if k > 0 { line.append(44) }; line += x }
+            switch n % 5 {
+            case 0: break                          // no trailing comma
+            case 1: line = Array(line.prefix(2 + Int(r.next() % UInt64(line.count))))  // cut anywhere
+            default: line.append(44)
+            }
+            let (a, b) = Level1FastPathTests.both(line, &fast, &generic, receiveTime: Nanos(n))
+            #expect(a == b, "\(String(decoding: line, as: UTF8.self))")
+            if case .value = a { values += 1 } else { errors += 1 }
+        }
+        #expect(values > 2_000 && errors > 800)
+        // And the in-place API agrees with the allocating one on the same kind of lines.
+        var (x, y) = try Level1InPlaceTests.parsers()
+        var slot = Level1Update()
+        for _ in 0..<3_000 {
+            var f = fields
+            for i in [1, 6, 8, 10, 11, 12, 13] { f[i] = Self.randomField(&r) }
+            let line = Array(("Q," + f.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + ",").utf8)
+            let (a, b) = Level1InPlaceTests.both(line, &x, &y, &slot)
+            #expect(a == b, "\(String(decoding: line, as: UTF8.self))")
+        }
+        #expect(x.counters == y.counters)
+    }
+}
