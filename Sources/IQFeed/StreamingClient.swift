@@ -172,8 +172,7 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
         lock.lock()
         guard thread == nil else { lock.unlock(); return }
         _state = .connecting
-        let t = Thread { [self] in self.run() }
-        t.name = "iqfeed-\(options.port)"
+        let t = Thread(named: "iqfeed-\(options.port)") { [self] in self.run() }
         thread = t
         lock.unlock()
         t.start()
