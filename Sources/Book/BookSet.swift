@@ -56,6 +56,13 @@ public struct BookSet: Sendable {
         books[handle.slot].apply(row: BookRow(u))
     }
 
+    /// Applies a row (an update without its symbol) to the book `handle` names: the hot path of a caller that
+    /// resolved its symbols to handles once. Same `handle` rules as `apply(_:at:)`.
+    @inlinable @discardableResult
+    public mutating func apply(_ row: BookRow, at handle: BookHandle) -> BookApplyResult {
+        books[handle.slot].apply(row: row)
+    }
+
     /// The symbol a handle names.
     public func symbol(at handle: BookHandle) -> Symbol { symbols[handle.slot] }
 
@@ -83,6 +90,12 @@ public struct BookSet: Sendable {
     public func top(_ symbol: Symbol, _ side: Side, depth: Int, into buffer: inout [BookLevel]) {
         guard let i = index.slot(symbol) else { buffer.removeAll(keepingCapacity: true); return }
         books[i].top(side, depth: depth, into: &buffer)
+    }
+
+    /// Copies up to `depth` levels of one side of the book `handle` names into `buffer` (same `handle` rules as
+    /// `apply(_:at:)`).
+    public func top(at handle: BookHandle, _ side: Side, depth: Int, into buffer: inout [BookLevel]) {
+        books[handle.slot].top(side, depth: depth, into: &buffer)
     }
 
     /// Counters summed over all books.
