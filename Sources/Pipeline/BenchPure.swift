@@ -199,6 +199,9 @@ public enum PureBench {
         return w.opening + w.cycle
     }
 
+    /// How many rows ahead the book bench prefetches the book a row will touch (`BookSet.prefetch`).
+    public static let prefetchDistance = 6
+
     public static func book(budget: BenchBudget, symbols: Int) -> BenchResult {
         let w = bookWorkload(symbols: symbols, count: max(workloadSize, symbols * 20))
         var books = BookSet(symbolCapacity: symbols)
@@ -217,7 +220,12 @@ public enum PureBench {
             let n = min(budget.iterations.map { min(batch, $0 - r.ops) } ?? batch, cycle.count - next)
             let t0 = timed ? BenchClock.nanos() : 0
             cycle.withUnsafeBufferPointer { c in
-                for k in next..<(next + n) where !books.apply(c[k].1, at: c[k].0).issues.isEmpty { issues += 1 }
+                for k in next..<(next + n) {
+                    // The book of the row `prefetchDistance` ahead starts loading now (a batch knows its next rows).
+                    let a = k + prefetchDistance
+                    if a < c.count { books.prefetch(c[a].0, c[a].1.side) }
+                    if !books.apply(c[k].1, at: c[k].0).issues.isEmpty { issues += 1 }
+                }
             }
             if timed { r.latency.record((BenchClock.nanos() &- t0) / UInt64(n)) }
             r.ops += n
@@ -231,7 +239,7 @@ public enum PureBench {
         return BenchResult(name: "book", figures: r.figures("book", opName: "updates"),
                            counts: ["updates": r.ops, "updates_with_issues": issues + Int(openingIssues), "books": books.count], notes: [
             "BookSet.apply(_:at:) of a market-by-price stream over \(symbols) symbols (uniform), each row's book handle "
-                + "resolved once before timing: an untimed opening of 10 levels "
+                + "resolved once before timing, the book \(prefetchDistance) rows ahead prefetched: an untimed opening of 10 levels "
                 + "a side, then a \(w.cycle.count)-update cycle (80% size changes, 10% deletes, 10% new levels, top levels "
                 + "most) that returns every book to the opening, replayed with event times moved forward by its span, so "
                 + "a consistent stream: updates_with_issues should be 0",
