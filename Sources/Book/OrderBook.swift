@@ -153,9 +153,9 @@ public struct OrderBook: Sendable {
                 if r == .top { crossedNow = PriceLevelBook.crossed(bids, asks) }
                 if crossedNow {
                     issueCounts.record(.crossed)
-                    return BookApplyResult(top: r == .top ? (isBid ? .bid : .ask) : [], issues: .crossed)
+                    return BookApplyResult(top: TopChange(rawValue: r == .top ? (isBid ? 1 : 2) : 0), issues: .crossed)
                 }
-                return BookApplyResult(top: r == .top ? (isBid ? .bid : .ask) : [])
+                return BookApplyResult(top: TopChange(rawValue: r == .top ? (isBid ? 1 : 2) : 0))
             }
         }
         return applyGeneral(row: u)

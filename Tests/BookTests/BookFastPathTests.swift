@@ -190,4 +190,20 @@ import Testing
             #expect(bySymbol.snapshot(s) == byHandle.snapshot(s), "\(s)")
         }
     }
+
+    /// `prefetch` changes nothing a reader sees, whatever the handle (an unknown one is ignored).
+    @Test func prefetchLeavesBooksAlone() {
+        var set = BookSet(symbolCapacity: 4)
+        let s = Symbol(unchecked: "PF")
+        let h = set.handle(for: s)
+        set.apply(BookUpdate(symbol: s, eventTime: 5, action: .levelUpdate, side: .bid, price: Price(raw: 100), size: 3, orderCount: 1))
+        let before = (set.snapshot(s), set.counters)
+        set.prefetch(h, .bid)
+        var other = BookSet(symbolCapacity: 64)
+        for i in 0..<10 { _ = other.handle(for: Symbol(unchecked: "O\(i)")) }
+        set.prefetch(other.handle(for: Symbol(unchecked: "O9")), .ask)  // slot 9: not in `set`
+        #expect(set.snapshot(s) == before.0 && set.counters == before.1 && set.count == 1)
+        let r = set.apply(BookRow(BookUpdate(symbol: s, eventTime: 6, action: .levelDelete, side: .bid, price: Price(raw: 100))), at: h)
+        #expect(r == BookApplyResult(top: .bid) && set.snapshot(s)?.bids == [])
+    }
 }
