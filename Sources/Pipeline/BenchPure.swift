@@ -200,7 +200,7 @@ public enum PureBench {
     }
 
     /// How many rows ahead the book bench prefetches the book a row will touch (`BookSet.prefetch`).
-    public static let prefetchDistance = 6
+    public static let prefetchDistance = 10
 
     public static func book(budget: BenchBudget, symbols: Int) -> BenchResult {
         let w = bookWorkload(symbols: symbols, count: max(workloadSize, symbols * 20))
