@@ -133,21 +133,22 @@ public struct BookSnapshot: Sendable, Equatable {
 }
 
 /// The fields of a `BookUpdate` a book applies, without the symbol: a plain-bits value, so handing it to a
-/// book copies a few words and retains nothing (the symbol only picks the book, in `BookSet`).
-@usableFromInline
-struct BookRow: Sendable {
-    @usableFromInline var eventTime: Nanos
-    @usableFromInline var price: Price
-    @usableFromInline var orderID: UInt64
-    @usableFromInline var priority: UInt64
-    @usableFromInline var size: UInt32
-    @usableFromInline var mmid: UInt32
-    @usableFromInline var orderCount: UInt32
-    @usableFromInline var action: BookAction
-    @usableFromInline var side: Side
+/// book copies a few words and retains nothing (the symbol only picks the book, in `BookSet`). A caller that
+/// keeps rows (a replay, a benchmark) resolves each symbol to a `BookHandle` once and applies rows with
+/// `BookSet.apply(_:at:)`.
+public struct BookRow: Sendable, Equatable {
+    public var eventTime: Nanos
+    public var price: Price
+    public var orderID: UInt64
+    public var priority: UInt64
+    public var size: UInt32
+    public var mmid: UInt32
+    public var orderCount: UInt32
+    public var action: BookAction
+    public var side: Side
 
     @inlinable @inline(__always)
-    init(_ u: borrowing BookUpdate) {
+    public init(_ u: borrowing BookUpdate) {
         eventTime = u.eventTime; price = u.price; orderID = u.orderID; priority = u.priority
         size = u.size; mmid = u.mmid; orderCount = u.orderCount; action = u.action; side = u.side
     }

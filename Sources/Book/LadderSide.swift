@@ -260,6 +260,70 @@ struct LadderSide: Sendable {
         }
     }
 
+    // MARK: market-by-price fast path (inline levels only)
+
+    /// What a fast-path edit did: `miss` when it could not (nothing changed; the caller takes the general
+    /// path), else whether the best level changed.
+    @usableFromInline
+    enum FastResult: UInt8 { case applied = 0, top = 1, miss = 2 }
+
+    /// `set` with size > 0 for the common case: a level found among the inline ones gets its size and count, or
+    /// a new level is inserted inline while the side holds fewer than `inlineCapacity` levels. `.miss` (nothing
+    /// changed) when the level is deeper or the insert would spill: then `set` does it.
+    @inlinable @inline(__always)
+    mutating func setInline(key: Int64, size: UInt64, count c: UInt32) -> FastResult {
+        edit { b, n, top, _, _ in
+            let cap = LadderSide.inlineCapacity
+            let stop = cap - Swift.min(n, cap)
+            var s = cap - 1
+            while s >= stop {
+                let k = b[s].key
+                if k == key {
+                    let changed = s == cap - 1 && (b[s].size != size || b[s].count != c)
+                    b[s].size = size; b[s].count = c
+                    return changed ? .top : .applied
+                }
+                if k < key { break }
+                s -= 1
+            }
+            if n >= cap { return .miss }
+            // Slots [stop, s] hold the lower keys: they move down one and the new level takes slot s.
+            var j = stop
+            while j <= s { b[j - 1] = b[j]; j += 1 }
+            b[s] = LadderLevel(key: key, size: size, count: c)
+            n += 1
+            if s == cap - 1 { top = key; return .top }
+            return .applied
+        }
+    }
+
+    /// `delete` for the common case: a level found among the inline ones while nothing is spilled. `.miss`
+    /// (nothing changed) otherwise (not there, or `rest` must refill): then `delete` does it.
+    @inlinable @inline(__always)
+    mutating func deleteInline(key: Int64) -> FastResult {
+        edit { b, n, top, _, _ in
+            let cap = LadderSide.inlineCapacity
+            if n > cap { return .miss }
+            let stop = cap - n
+            var s = cap - 1
+            while s >= stop {
+                let k = b[s].key
+                if k == key {
+                    // Slots [stop, s) move up one over the hole; slot `stop` is cleared.
+                    var j = s
+                    while j > stop { b[j] = b[j - 1]; j -= 1 }
+                    b[stop] = LadderLevel(key: 0, size: 0, count: 0)
+                    n -= 1
+                    if s == cap - 1 { top = n > 0 ? b[cap - 1].key : LadderSide.emptyKey; return .top }
+                    return .applied
+                }
+                if k < key { return .miss }
+                s -= 1
+            }
+            return .miss
+        }
+    }
+
     /// Drops every level; true when there was any (the best level changed).
     @inlinable
     @discardableResult

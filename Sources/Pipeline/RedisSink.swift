@@ -36,6 +36,9 @@ public final class RedisSink: EventSink {
     /// This delivery's per-symbol state, in first-seen order (reused between deliveries).
     var slots: [Symbol: Int] = [:]
     var latest: [Latest] = []
+    /// Per book (by `BookHandle.index`): 1 + its symbol's index in `latest` when its book changed in this
+    /// delivery, else 0 (reset by `flush`), so a book's later changes in a delivery skip the `slots` lookup.
+    var bookLatest: [Int32] = []
     var json: [UInt8] = []
     var levels: [BookLevel] = []
     var key: [UInt8] = []
@@ -46,7 +49,8 @@ public final class RedisSink: EventSink {
         var symbol: Symbol
         var quote: Quote?
         var trade: Trade?
-        var bookChanged = false
+        /// The symbol's book when it changed in this delivery (its JSON is written once, by `flush`).
+        var changedBook: BookHandle?
     }
 
     public init(client: RedisClient, depth: Int = 10, tapeLength: Int = 1000, publish: RedisPublishMode = .latest,
@@ -99,11 +103,23 @@ public final class RedisSink: EventSink {
             pipeline.arg("size"); pipeline.arg(int: Int64(t.size)); pipeline.arg("seq"); pipeline.arg(int: Int64(t.seq))
             if publishMode == .all { publishEvent(e, t.symbol) }
         case .book(let b):
-            let r = books.apply(b)
-            if r.topChanged || b.action == .clear { latest[slot(b.symbol)].bookChanged = true }
+            // One index lookup per update (the book is created on first sight); the handle then names the book
+            // for the apply, for the per-delivery mark, and for the JSON in `flush`.
+            let h = books.handle(for: b.symbol)
+            let r = books.apply(BookRow(b), at: h)
+            if r.topChanged || b.action == .clear { markBookChanged(h, b.symbol) }
         case .bar:
             break
         }
+    }
+
+    func markBookChanged(_ h: BookHandle, _ symbol: Symbol) {
+        let i = h.index
+        if i >= bookLatest.count { bookLatest.append(contentsOf: repeatElement(0, count: i + 1 - bookLatest.count)) }
+        if bookLatest[i] != 0 { return }
+        let s = slot(symbol)
+        latest[s].changedBook = h
+        bookLatest[i] = Int32(truncatingIfNeeded: s + 1)
     }
 
     /// One `HSET l1:` with whatever changed, the book, and the conflated publishes of one symbol.
@@ -125,27 +141,29 @@ public final class RedisSink: EventSink {
             pipeline.arg("recv_ts"); pipeline.arg(int: recv)
             pipeline.arg("seq"); pipeline.arg(int: Int64(seq))
         }
-        if l.bookChanged { addBook(l.symbol) }
+        if let h = l.changedBook {
+            bookLatest[h.index] = 0
+            addBook(l.symbol, h)
+        }
         if publishMode == .latest {
             if let q = l.quote { publishEvent(.quote(q), l.symbol) }
             if let t = l.trade { publishEvent(.trade(t), l.symbol) }
         }
     }
 
-    func addBook(_ symbol: Symbol) {
+    func addBook(_ symbol: Symbol, _ h: BookHandle) {
         json.removeAll(keepingCapacity: true)
         json.append(contentsOf: Array("{\"symbol\":\"".utf8)); json.append(contentsOf: symbol.text.utf8)
         json.append(contentsOf: Array("\",\"bids\":[".utf8))
-        appendLevels(symbol, .bid)
+        appendLevels(h, .bid)
         json.append(contentsOf: Array("],\"asks\":[".utf8))
-        appendLevels(symbol, .ask)
+        appendLevels(h, .ask)
         json.append(contentsOf: Array("]}".utf8))
         pipeline.begin(); pipeline.arg("SET"); keyArg("book:", symbol); pipeline.arg(bytes: json)
     }
 
-    func appendLevels(_ symbol: Symbol, _ side: Side) {
-        levels.removeAll(keepingCapacity: true)
-        books.top(symbol, side, depth: depth, into: &levels)
+    func appendLevels(_ h: BookHandle, _ side: Side) {
+        books.top(at: h, side, depth: depth, into: &levels)
         for (i, l) in levels.enumerated() {
             if i > 0 { json.append(UInt8(ascii: ",")) }
             json.append(UInt8(ascii: "[")); l.price.write(to: &json); json.append(UInt8(ascii: ","))

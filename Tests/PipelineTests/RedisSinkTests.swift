@@ -1,3 +1,4 @@
+import Book
 import Foundation
 import MarketData
 import MDTTestSupport
@@ -87,5 +88,72 @@ import Testing
             #expect(got.contains { $0.contains("\"seq\":20,") || $0.contains("\"seq\":19,") })
         }
         _ = try client.command(["DEL", "l1:\(a.text)", "l1:\(b.text)", "tape:\(a.text)", "tape:\(b.text)"])
+    }
+
+    func level(_ s: Symbol, _ i: Int, _ side: Side, _ ticks: Int64, _ size: UInt32, _ action: BookAction = .levelUpdate) -> MarketEvent {
+        .book(BookUpdate(symbol: s, eventTime: Self.t0 + Int64(i), action: action, side: side,
+                         price: Price(raw: (side == .bid ? 10_000 - ticks : 10_000 + ticks) * 10_000_000),
+                         size: size, orderCount: action == .levelDelete ? 0 : UInt32(1 + ticks % 7)))
+    }
+
+    /// The `book:` JSON the sink must write: the top 10 levels per side of a book built on its own.
+    func expectedBookJSON(_ s: Symbol, _ book: BookSet) -> String {
+        func side(_ levels: [BookLevel]) -> String {
+            levels.prefix(10).map { l in
+                var p: [UInt8] = []
+                l.price.write(to: &p)
+                return "[\(String(decoding: p, as: UTF8.self)),\(l.size),\(l.orderCount)]"
+            }.joined(separator: ",")
+        }
+        let snap = book.snapshot(s) ?? BookSnapshot()
+        return "{\"symbol\":\"\(s.text)\",\"bids\":[\(side(snap.bids))],\"asks\":[\(side(snap.asks))]}"
+    }
+
+    @Test func bookJSONIsWrittenOncePerChangedBookPerDelivery() throws {
+        let url = try TestServices.require(.redis)
+        let client = try RedisClient(url: url)
+        let sink = RedisSink(client: try RedisClient(url: url), publish: .off)
+        let a = unique("BA"), b = unique("BB"), c = unique("BC")
+        var mirror = BookSet()
+        func deliver(_ evs: [MarketEvent]) throws {
+            for e in evs { if case .book(let u) = e { mirror.apply(u) } }
+            try sink.deliver([Array(evs.prefix(evs.count / 2)), Array(evs.dropFirst(evs.count / 2))])
+        }
+        // 1: A and B get 14 levels a side (more than the 10 written), interleaved with quotes; C only quotes.
+        var evs: [MarketEvent] = []
+        for d in 0..<14 {
+            for s in [a, b] {
+                evs.append(level(s, d, .bid, Int64(d + 1), UInt32(100 + d)))
+                evs.append(level(s, d, .ask, Int64(d + 1), UInt32(200 + d)))
+            }
+            if d % 3 == 0 { evs.append(quote(a, d)); evs.append(quote(c, d)) }
+        }
+        try deliver(evs)
+        // HSET l1: for A and C, one SET book: for A and B.
+        #expect(sink.lastCommandCount == 4)
+        #expect(try client.getString("book:\(a.text)") == expectedBookJSON(a, mirror))
+        #expect(try client.getString("book:\(b.text)") == expectedBookJSON(b, mirror))
+        #expect(try client.getString("book:\(c.text)") == nil)
+
+        // 2: only deep levels of A change (its top does not): no book:A; B's best bid changes twice, then
+        // a deep level: one book:B with the final state.
+        _ = try client.command(["DEL", "book:\(a.text)", "book:\(b.text)"])
+        try deliver([level(a, 100, .bid, 9, 999), level(b, 101, .bid, 1, 555), level(a, 102, .ask, 12, 0, .levelDelete),
+                     level(b, 103, .bid, 1, 556), level(b, 104, .ask, 13, 777)])
+        #expect(sink.lastCommandCount == 1)
+        #expect(try client.getString("book:\(a.text)") == nil)
+        #expect(try client.getString("book:\(b.text)") == expectedBookJSON(b, mirror))
+
+        // 3: a clear of A's asks writes A's book (bids only); a quote for A and a book change for C in the
+        // same delivery; B untouched.
+        _ = try client.command(["DEL", "book:\(b.text)"])
+        try deliver([quote(a, 200), level(a, 201, .ask, 0, 0, .clear), level(c, 202, .ask, 3, 42)])
+        #expect(sink.lastCommandCount == 3)
+        let bookA = try client.getString("book:\(a.text)")
+        #expect(bookA == expectedBookJSON(a, mirror))
+        #expect(bookA?.hasSuffix("\"asks\":[]}") == true)
+        #expect(try client.getString("book:\(c.text)") == expectedBookJSON(c, mirror))
+        #expect(try client.getString("book:\(b.text)") == nil)
+        _ = try client.command(["DEL", "l1:\(a.text)", "l1:\(c.text)", "book:\(a.text)", "book:\(b.text)", "book:\(c.text)"])
     }
 }
