@@ -84,11 +84,18 @@ public struct LookupReplyParser: Sendable {
     @usableFromInline var clock = EasternClock()
     /// `<RequestID>,LH,`: the start of every data row of a 6.x reply (empty without a request id).
     @usableFromInline let dataPrefix: [UInt8]
+    /// Tick rows may take `fastTickRow`: a tick reply with a request id free of commas (so `dataPrefix` ends
+    /// exactly where the general path's cursor would be after skipping the id and the tag).
+    @usableFromInline let fastTicks: Bool
+    /// Off in tests to run the general path alone.
+    @usableFromInline var fastPathEnabled = true
+    @usableFromInline var rowDate = TickRowDate()
 
     public init(kind: LookupKind, symbol: Symbol, requestID: String? = nil) {
         self.kind = kind; self.symbol = symbol
         self.requestID = requestID.map { Array($0.utf8) }
         if let id = requestID, !id.isEmpty { dataPrefix = Array(id.utf8) + Array(",LH,".utf8) } else { dataPrefix = [] }
+        fastTicks = kind == .ticks && !dataPrefix.isEmpty && !(requestID ?? "").utf8.contains(UInt8(ascii: ","))
     }
 
     /// True when `line` starts with `dataPrefix` (a data row: no control, error or tag checks needed).
@@ -136,6 +143,7 @@ public struct LookupReplyParser: Sendable {
     @usableFromInline
     mutating func parseUncounted(_ line: UnsafeRawBufferPointer, receiveTime: Nanos) throws(IQFeedParseError) -> LookupLine {
         if isDataRow(line) {
+            if fastTicks && fastPathEnabled, let r = fastTickRow(line, at: dataPrefix.count) { return .tick(Trade(symbol: symbol, row: r)) }
             // `<id>,LH,<row>`: the same as the general path below takes for it, without the probing.
             var d = FieldCursor(line, messageType: "lookup")
             d.skip(2)
