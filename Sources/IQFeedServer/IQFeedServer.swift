@@ -243,11 +243,10 @@ public final class IQFeedServer: @unchecked Sendable {
 
     func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
         threads.enter()
-        let t = Thread { [threads] in
+        let t = Thread(named: "iqserver-\(name)") { [threads] in
             body()
             threads.leave()
         }
-        t.name = "iqserver-\(name)"
         t.start()
     }
 

@@ -132,16 +132,18 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// The hot path for one message: a cached topic handle, and headers written straight into
     /// librdkafka's header list by `headers` (no `KafkaHeader` array, no strings). Same backpressure
-    /// and counting as `produce(topic:key:value:headers:)`; no sequence tracking.
+    /// and counting as `produce(topic:key:value:headers:)`; no sequence tracking. `timestampMs` (milliseconds
+    /// since the epoch) becomes the message's CreateTime; 0 lets librdkafka stamp the time of this call.
     public func produce(_ topic: KafkaTopicHandle, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer,
-                        headerCount: Int, headers: (KafkaHeaderWriter) -> Void) throws {
+                        timestampMs: Int64 = 0, headerCount: Int, headers: (KafkaHeaderWriter) -> Void) throws {
         var hdrs: OpaquePointer? = nil
         if headerCount > 0 {
             let h = rd_kafka_headers_new(headerCount)
             headers(KafkaHeaderWriter(handle: h))
             hdrs = h
         }
-        try enqueue(topic: topic.name, rkt: topic.rkt, key: key, value: value, hdrs: hdrs, partition: nil, sequence: 0)
+        try enqueue(topic: topic.name, rkt: topic.rkt, key: key, value: value, hdrs: hdrs, partition: nil, sequence: 0,
+                    timestampMs: timestampMs)
         producedSinceCount &+= 1
         if producedSinceCount >= 1024 { countProduced() }
     }
@@ -187,11 +189,11 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Queues one message; `hdrs` (if any) belongs to librdkafka on success and is destroyed here on failure.
     private func enqueue(topic: String, rkt: OpaquePointer?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer,
-                         hdrs: OpaquePointer?, partition: Int32?, sequence: UInt64) throws {
+                         hdrs: OpaquePointer?, partition: Int32?, sequence: UInt64, timestampMs: Int64 = 0) throws {
         var polledForSpace = 0
         while true {
             let err: rd_kafka_resp_err_t = topic.withCString { ctopic in
-                withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { vus in
+                withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
                     var n = 0
                     func add(_ fill: (inout rd_kafka_vu_t) -> Void) {
                         var vu = rd_kafka_vu_t()
@@ -217,6 +219,7 @@ public final class KafkaProducer: @unchecked Sendable {
                         }
                     }
                     if let partition { add { $0.vtype = RD_KAFKA_VTYPE_PARTITION; $0.u.i32 = partition } }
+                    if timestampMs > 0 { add { $0.vtype = RD_KAFKA_VTYPE_TIMESTAMP; $0.u.i64 = timestampMs } }
                     add { $0.vtype = RD_KAFKA_VTYPE_MSGFLAGS; $0.u.i = RD_KAFKA_MSG_F_COPY }
                     if sequence != 0 {
                         add { $0.vtype = RD_KAFKA_VTYPE_OPAQUE; $0.u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(sequence)) }

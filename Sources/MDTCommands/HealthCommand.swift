@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarketData
 import Logging
 
 /// `mdt health`: checks every component and reports in the form a monitoring system wants.
@@ -145,8 +146,7 @@ struct HealthCommand: AsyncParsableCommand {
     /// Runs the checks off the cooperative pool (they block on sockets and C calls).
     static func runChecks(_ components: Set<HealthComponent>, config: HealthProbeConfig) async -> HealthReport {
         await withCheckedContinuation { (cont: CheckedContinuation<HealthReport, Never>) in
-            let t = Thread { cont.resume(returning: HealthRunner.run(components, config: config)) }
-            t.name = "mdt-health"
+            let t = Thread(named: "mdt-health") { cont.resume(returning: HealthRunner.run(components, config: config)) }
             t.start()
         }
     }
@@ -158,11 +158,10 @@ struct HealthCommand: AsyncParsableCommand {
         let shown = server.host.contains(":") ? "[\(server.host)]:\(server.port)" : "\(server.host):\(server.port)"
         StandardError.line("mdt health: serving http://\(shown)/api/status/ and http://\(shown)/metrics")
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            let t = Thread {
+            let t = Thread(named: "mdt-health-http") {
                 server.serve()
                 cont.resume()
             }
-            t.name = "mdt-health-http"
             t.start()
         }
         throw CommandFailure(.failure, "health server on \(shown) stopped accepting connections")

@@ -114,8 +114,11 @@ public enum PipelineBench {
         if let sampler {
             let l = sampler.result()
             figures += l.latency.figures("feed_to_redis", unit: "us", scale: 0.001)
+            figures += l.feedToCollector.figures("feed_to_collector", unit: "us", scale: 0.001)
+            figures += l.collectorToRedis.figures("collector_to_redis", unit: "us", scale: 0.001)
             notes.append("feed->Redis: \(l.latency.count) trades seen on pub/sub md.SYM of \(min(64, symbols.count)) symbols "
-                         + "(latency = arrival - the trade time the feed server wrote)")
+                         + "(latency = arrival - the trade time the feed server wrote; feed_to_collector ends and "
+                         + "collector_to_redis starts at the collector's receive stamp)")
         }
         notes.append("no warm-up run for the pipeline (each run starts a fresh server, collector and spool)")
         if !drained { notes.append("NOT drained within \(Int(o.drainTimeout)) s: sinks behind") }
@@ -139,7 +142,14 @@ public enum PipelineBench {
 /// trade message, arrival time - the trade's time as the feed server wrote it. The thread sleeps in poll(2)
 /// between messages, so it costs the pipeline almost nothing.
 final class LatencySampler: @unchecked Sendable {
-    struct Result { var latency = LatencyRecorder(); var messages = 0 }
+    /// `latency` = arrival - trade time; split at the collector's receive stamp into `feedToCollector`
+    /// (server write, kernel, feed thread read) and `collectorToRedis` (parse, spool, sink thread, Redis).
+    struct Result {
+        var latency = LatencyRecorder()
+        var feedToCollector = LatencyRecorder()
+        var collectorToRedis = LatencyRecorder()
+        var messages = 0
+    }
     let url: String
     let password: String?
     let symbols: [Symbol]
@@ -155,8 +165,7 @@ final class LatencySampler: @unchecked Sendable {
 
     /// Starts the thread and returns once it is subscribed (or gave up).
     func start() {
-        let t = Thread { [self] in loop(); done.signal() }
-        t.name = "mdt-bench-latency"
+        let t = Thread(named: "bench-latency") { [self] in loop(); done.signal() }
         t.start()
         _ = ready.wait(timeout: .now() + 10)
     }
@@ -185,6 +194,10 @@ final class LatencySampler: @unchecked Sendable {
             local.messages += 1
             if case .trade(let t)? = try? decoder.decode(m.payload), t.eventTime > 0, now > t.eventTime {
                 local.latency.record(UInt64(now - t.eventTime))
+                if t.receiveTime >= t.eventTime && now >= t.receiveTime {
+                    local.feedToCollector.record(UInt64(t.receiveTime - t.eventTime))
+                    local.collectorToRedis.record(UInt64(now - t.receiveTime))
+                }
             }
             if local.messages & 255 == 0 { lock.lock(); res = local; lock.unlock() }
         }

@@ -15,7 +15,9 @@ public final class ClickHouseSink: EventSink {
     let client: ClickHouseClient
     let database: String
     let gzip: Bool
-    var buffers: [MarketTable: [UInt8]] = [:]
+    /// One RowBinary body per event table (ticks, l1, l2, bars), reused between deliveries.
+    var buffers: [[UInt8]]
+    static let tables: [MarketTable] = [.ticks, .l1, .l2, .bars]
 
     public init(client: ClickHouseClient, database: String, gzip: Bool = false, maxRows: Int = 200_000,
                 flushSeconds: Double = 1.0, name: String = "clickhouse") {
@@ -25,7 +27,7 @@ public final class ClickHouseSink: EventSink {
         self.maxEventsPerDelivery = maxRows
         self.lingerSeconds = flushSeconds
         self.name = name
-        for t in MarketTable.allCases { buffers[t] = []; buffers[t]?.reserveCapacity(1 << 20) }
+        buffers = Self.tables.map { _ in var b: [UInt8] = []; b.reserveCapacity(1 << 20); return b }
     }
 
     /// Detects the server's dialect and creates the database and tables if missing.
@@ -39,17 +41,24 @@ public final class ClickHouseSink: EventSink {
     }
 
     public func deliver(_ batches: [[MarketEvent]]) throws {
-        for t in MarketTable.allCases { buffers[t]?.removeAll(keepingCapacity: true) }
+        // Encoded into a local array (no hashing and no run-time exclusivity check per event).
+        var bodies = buffers
+        buffers = []
+        defer { buffers = bodies }
+        for i in bodies.indices { bodies[i].removeAll(keepingCapacity: true) }
         for batch in batches {
             for e in batch {
-                let table = MarketTable.of(e)
-                RowBinaryEncoder.append(e, to: &buffers[table, default: []])
+                switch e {
+                case .trade: RowBinaryEncoder.append(e, to: &bodies[0])
+                case .quote: RowBinaryEncoder.append(e, to: &bodies[1])
+                case .book: RowBinaryEncoder.append(e, to: &bodies[2])
+                case .bar: RowBinaryEncoder.append(e, to: &bodies[3])
+                }
             }
         }
-        for table in MarketTable.allCases {
-            guard let body = buffers[table], !body.isEmpty else { continue }
+        for (i, table) in Self.tables.enumerated() where !bodies[i].isEmpty {
             try client.insert(table: "\(database).\(table.rawValue)", columns: MarketSchema.columnNames(table),
-                              body: body, gzip: gzip)
+                              body: bodies[i], gzip: gzip)
         }
     }
 }

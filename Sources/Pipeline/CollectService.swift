@@ -172,8 +172,7 @@ public final class CollectService: @unchecked Sendable {
     public func start() {
         collector.start()
         feed.start()
-        let t = Thread { [self] in tickLoop() }
-        t.name = "mdt-collect-tick"
+        let t = Thread(named: "collect-tick") { [self] in tickLoop() }
         tickThread = t
         t.start()
     }

@@ -75,10 +75,9 @@ public final class Journal: @unchecked Sendable {
         recentLow = lastSeq + 1
         for sink in sinks { try openCursor(sink) }
         encodeBuffer.reserveCapacity(1 << 20)
-        let t = Thread { [weak self] in
+        let t = Thread(named: "mdt-journal") { [weak self] in
             while let journal = self, journal.housekeepOnce() {}
         }
-        t.name = "mdt-journal"
         t.start()
     }
 
@@ -117,9 +116,11 @@ public final class Journal: @unchecked Sendable {
             condition.wait(until: Date().addingTimeInterval(0.5))
         }
         if closed { throw .closed }
+        var next = nextEventSeq
+        defer { nextEventSeq = next }
         for i in events.indices {
-            let s = nextEventSeq
-            nextEventSeq += 1
+            let s = next
+            next += 1
             switch events[i] {
             case .trade(var t): t.seq = s; events[i] = .trade(t)
             case .quote(var q): q.seq = s; events[i] = .quote(q)
@@ -128,8 +129,13 @@ public final class Journal: @unchecked Sendable {
             }
         }
         let seq = lastSeq + 1
+        // A local buffer, not the stored property: each access to a class's stored var is checked for
+        // exclusivity at run time, and this loop runs once per event.
+        var encodeBuffer = self.encodeBuffer
+        self.encodeBuffer = []
+        defer { self.encodeBuffer = encodeBuffer }
         encodeBuffer.removeAll(keepingCapacity: true)
-        encodeBuffer.append(contentsOf: [UInt8](repeating: 0, count: 24))
+        encodeBuffer.append(contentsOf: repeatElement(0, count: 24))
         for e in events { EventCodec.encode(e, into: &encodeBuffer) }
         let keptLines = lines.flatMap { $0.count == events.count ? $0 : nil }
         keptLines?.encode(into: &encodeBuffer)
@@ -138,7 +144,7 @@ public final class Journal: @unchecked Sendable {
             p.storeBytes(of: UInt32(payload).littleEndian, toByteOffset: 0, as: UInt32.self)
             p.storeBytes(of: seq.littleEndian, toByteOffset: 4, as: UInt64.self)
             p.storeBytes(of: UInt32(events.count).littleEndian, toByteOffset: 12, as: UInt32.self)
-            p.storeBytes(of: (nextEventSeq - UInt64(events.count)).littleEndian, toByteOffset: 16, as: UInt64.self)
+            p.storeBytes(of: (next - UInt64(events.count)).littleEndian, toByteOffset: 16, as: UInt64.self)
         }
         if writeFD < 0 || (segments.last.map { $0.size >= options.segmentBytes } ?? true) {
             try startSegmentLocked(first: seq)

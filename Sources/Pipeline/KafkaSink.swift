@@ -90,6 +90,11 @@ public final class KafkaSink: EventSink {
                     }
                 }
             } else {
+                // Locals, not the stored properties: each access to a class's stored var is checked for
+                // exclusivity at run time, twice per event here.
+                var value = self.value, encoder = self.encoder
+                self.value = []
+                defer { self.value = value; self.encoder = encoder }
                 for e in batch.events {
                     value.removeAll(keepingCapacity: true)
                     encoder.append(e, to: &value)
@@ -105,7 +110,8 @@ public final class KafkaSink: EventSink {
         }
     }
 
-    /// One message: key = symbol, headers source / receive_ns / seq.
+    /// One message: key = symbol, headers source / receive_ns / seq, timestamp (CreateTime) = the receive time
+    /// in milliseconds, so a message sent late from the spool still carries when mdt received it.
     func produce(_ e: MarketEvent, _ value: UnsafeRawBufferPointer, _ handles: Handles) throws {
         let (recv, seq) = Self.receiveAndSeq(e)
         let topic: KafkaTopicHandle
@@ -117,7 +123,8 @@ public final class KafkaSink: EventSink {
         }
         var symbol = e.symbol.text
         try symbol.withUTF8 { k in
-            try producer.produce(topic, key: UnsafeRawBufferPointer(k), value: value, headerCount: 3) { h in
+            try producer.produce(topic, key: UnsafeRawBufferPointer(k), value: value, timestampMs: recv / 1_000_000,
+                                 headerCount: 3) { h in
                 sourceBytes.withUnsafeBytes { h.add("source", $0) }
                 h.add("receive_ns", decimal: recv)
                 h.add("seq", decimal: seq)

@@ -83,8 +83,7 @@ public final class ReplayClickHouseSource: ReplaySource {
         var threads: [Thread] = []
         for (i, table) in Self.tables.enumerated() {
             let q = queues[i], sql = sql(table), cfg = config
-            let t = Thread { Self.produce(table: table, sql: sql, config: cfg, into: q) }
-            t.name = "mdt-replay-ch-\(table.rawValue)"
+            let t = Thread(named: "replay-\(table.rawValue)") { Self.produce(table: table, sql: sql, config: cfg, into: q) }
             t.stackSize = 1 << 20
             threads.append(t)
             t.start()

@@ -28,8 +28,7 @@ public final class SinkDriver: @unchecked Sendable {
     }
 
     public func start() {
-        let t = Thread { [self] in run() }
-        t.name = "mdt-sink-\(sink.name)"
+        let t = Thread(named: "sink-\(sink.name)") { [self] in run() }
         thread = t
         t.start()
     }

@@ -55,6 +55,14 @@ import Testing
         #expect(try kcatMessages(brokers: brokers, topic: topics.quotes).count == quotes)
         #expect(try kcatMessages(brokers: brokers, topic: topics.book).count == book)
         #expect(trades.allSatisfy { line in symbols.contains { line.hasPrefix($0.text + " ") } })
+        // Each message's timestamp (CreateTime) is its receive time in milliseconds, not the time it was sent.
+        let stamps = try kcat(brokers: brokers, topic: topics.quotes, format: "%T %h\n").split(separator: "\n")
+        #expect(!stamps.isEmpty)
+        for line in stamps {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            let recv = parts.count > 1 ? parts[1].split(separator: ",").first { $0.hasPrefix("receive_ns=") }?.dropFirst(11) : nil
+            #expect(Int64(parts.first ?? "") == recv.flatMap { Int64($0) }.map { $0 / 1_000_000 }, "timestamp of \(line)")
+        }
         // Redis: the latest quote and top of book for every symbol, a tape for traded ones.
         let redis = try RedisClient(url: redisURL)
         for s in symbols {

@@ -1,5 +1,6 @@
 import ClickHouse
 import Foundation
+import MarketData
 import Kafka
 import Pipeline
 
@@ -35,7 +36,7 @@ enum LoaderRun {
         ctx.logger.notice("loading Kafka topics into ClickHouse", metadata: ["group": .string(o.group), "name": .string(o.name)])
         let done = NSCondition()
         nonisolated(unsafe) var finished = false
-        let thread = Thread {
+        let thread = Thread(named: "mdt-loader") {
             loader.run()
             done.lock(); finished = true; done.broadcast(); done.unlock()
         }

@@ -113,7 +113,7 @@ struct DownloadTuningOptions: ParsableArguments {
 /// Runs blocking work on its own thread and awaits it (keeps the cooperative pool free).
 func runOnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
-        let t = Thread {
+        let t = Thread(named: "mdt-download") {
             do { c.resume(returning: try body()) } catch { c.resume(throwing: error) }
         }
         t.stackSize = 4 << 20

@@ -1,4 +1,5 @@
 import Foundation
+import MarketData
 
 /// Runs the chosen checks concurrently, each on its own thread (the probes make blocking C calls),
 /// and waits at most `timeout + grace` for all of them: a check that has not answered by then is
@@ -23,11 +24,10 @@ public enum HealthRunner {
         let results = Results()
         let ordered = components.sorted()
         for c in ordered {
-            let t = Thread {
+            let t = Thread(named: "health-\(c.rawValue)") {
                 let check = probe(c, config)
                 results.set(c, check)
             }
-            t.name = "mdt-health-\(c.rawValue)"
             t.start()
         }
         let limit = config.timeout + grace

@@ -1,6 +1,7 @@
 import ClickHouse
 import Dispatch
 import Foundation
+import MarketData
 import Logging
 
 /// How to reach ClickHouse; a value so helper threads (progress, cancel) can make their own clients.
@@ -286,8 +287,7 @@ final class ProgressPoller: @unchecked Sendable {
     }
 
     func start() {
-        let t = Thread { [self] in loop() }
-        t.name = "mdt.query.progress"
+        let t = Thread(named: "query-progress") { [self] in loop() }
         t.start()
     }
 
