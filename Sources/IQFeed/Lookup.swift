@@ -84,11 +84,30 @@ public struct LookupReplyParser: Sendable {
     @usableFromInline var clock = EasternClock()
     /// `<RequestID>,LH,`: the start of every data row of a 6.x reply (empty without a request id).
     @usableFromInline let dataPrefix: [UInt8]
+    /// Tick rows may take `fastTickRow`: a tick reply with a request id free of commas (so `dataPrefix` ends
+    /// exactly where the general path's cursor would be after skipping the id and the tag).
+    @usableFromInline let fastTicks: Bool
+    /// Off in tests to run the general path alone.
+    @usableFromInline var fastPathEnabled = true
+    @usableFromInline var rowDate = TickRowDate()
+    /// `dataPrefix` (8 to 16 bytes) as two little-endian words: its first 8 bytes, and its last 8 bytes
+    /// (overlapping); `prefixWords` false for other lengths.
+    @usableFromInline let prefixHead: UInt64
+    @usableFromInline let prefixTail: UInt64
+    @usableFromInline let prefixWords: Bool
 
     public init(kind: LookupKind, symbol: Symbol, requestID: String? = nil) {
         self.kind = kind; self.symbol = symbol
         self.requestID = requestID.map { Array($0.utf8) }
         if let id = requestID, !id.isEmpty { dataPrefix = Array(id.utf8) + Array(",LH,".utf8) } else { dataPrefix = [] }
+        fastTicks = kind == .ticks && !dataPrefix.isEmpty && !(requestID ?? "").utf8.contains(UInt8(ascii: ","))
+        let n = dataPrefix.count
+        prefixWords = n >= 8 && n <= 16
+        var head: UInt64 = 0, tail: UInt64 = 0
+        if prefixWords {
+            for k in 0..<8 { head |= UInt64(dataPrefix[k]) << UInt64(8 * k); tail |= UInt64(dataPrefix[n - 8 + k]) << UInt64(8 * k) }
+        }
+        prefixHead = head; prefixTail = tail
     }
 
     /// True when `line` starts with `dataPrefix` (a data row: no control, error or tag checks needed).
@@ -96,6 +115,11 @@ public struct LookupReplyParser: Sendable {
     func isDataRow(_ line: UnsafeRawBufferPointer) -> Bool {
         let n = dataPrefix.count
         guard n > 0, line.count > n else { return false }
+        if prefixWords, let b = line.baseAddress {
+            // Two (overlapping) 8-byte compares instead of a byte loop.
+            return b.loadUnaligned(as: UInt64.self).littleEndian == prefixHead
+                && b.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self).littleEndian == prefixTail
+        }
         return dataPrefix.withUnsafeBytes { p in
             guard let a = p.baseAddress, let b = line.baseAddress else { return false }
             var i = 0
@@ -136,6 +160,7 @@ public struct LookupReplyParser: Sendable {
     @usableFromInline
     mutating func parseUncounted(_ line: UnsafeRawBufferPointer, receiveTime: Nanos) throws(IQFeedParseError) -> LookupLine {
         if isDataRow(line) {
+            if fastTicks && fastPathEnabled, let r = fastTickRow(line, at: dataPrefix.count) { return .tick(Trade(symbol: symbol, row: r)) }
             // `<id>,LH,<row>`: the same as the general path below takes for it, without the probing.
             var d = FieldCursor(line, messageType: "lookup")
             d.skip(2)

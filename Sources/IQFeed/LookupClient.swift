@@ -53,7 +53,7 @@ public final class LookupClient {
     public let rateLimiter: TokenBucket?
     private var connection: IQFeedConnection?
     /// Used by one thread (see above): no run-time exclusivity check on each line.
-    @exclusivity(unchecked) private var framer = LineFramer(maxLineLength: 1 << 20)
+    @exclusivity(unchecked) private var framer = LineFramer(maxLineLength: 1 << 20, initialCapacity: 1 << 18)
     private var nextID = 1
     public private(set) var counters = ParseCounters()
 
@@ -101,6 +101,20 @@ public final class LookupClient {
     @discardableResult
     public func request(_ command: String, requestID: String, kind: LookupKind, symbol: Symbol,
                         onRow: (LookupLine) -> Void) throws(LookupError) -> LookupResult {
+        try run(command, requestID: requestID, kind: kind, symbol: symbol, tickRows: false, onTick: { _ in }, onRow: onRow)
+    }
+
+    /// `request` for a tick reply (HTX/HTD/HTT built with `requestID`) where the common rows go to `onTick`
+    /// as symbol-free `TickRow`s (no `Trade`, no `LookupLine` per row); any other row `parse` reads
+    /// (`Trade(symbol:row:)` of a tick row is what `onRow` would have got) goes to `onRow` as in `request`.
+    @discardableResult
+    public func requestTicks(_ command: String, requestID: String, symbol: Symbol, onTick: (TickRow) -> Void,
+                             onRow: (LookupLine) -> Void) throws(LookupError) -> LookupResult {
+        try run(command, requestID: requestID, kind: .ticks, symbol: symbol, tickRows: true, onTick: onTick, onRow: onRow)
+    }
+
+    func run(_ command: String, requestID: String, kind: LookupKind, symbol: Symbol, tickRows: Bool,
+             onTick: (TickRow) -> Void, onRow: (LookupLine) -> Void) throws(LookupError) -> LookupResult {
         try connect()
         guard let conn = connection else { throw .connection(.closed(endpoint: endpoint)) }
         rateLimiter?.acquire()
@@ -117,6 +131,11 @@ public final class LookupClient {
                     continue
                 }
                 guard let line else { break }
+                if tickRows, let row = parser.readTickRow(line) {
+                    result.rows += 1
+                    onTick(row)
+                    continue
+                }
                 let parsed: LookupLine
                 do { parsed = try parser.parse(line, receiveTime: rt) } catch {
                     result.parseErrors += 1

@@ -86,6 +86,31 @@ public enum RowBinaryEncoder {
         }
     }
 
+    /// The `symbol` column of a `market_ticks` row (LEB128 length and UTF-8 bytes), for `appendTick`.
+    public static func symbolColumn(_ s: Symbol) -> [UInt8] {
+        var out: [UInt8] = []
+        appendString(s.text, to: &out)
+        return out
+    }
+
+    /// One `market_ticks` row whose `symbol` column is already encoded (`symbolColumn`): the same bytes
+    /// as `append(_:to:)` of the `Trade` with these fields, without a `Trade` or a `String` per row.
+    @inlinable
+    public static func appendTick(symbolColumn sym: UnsafeRawBufferPointer, eventTime: Nanos, receiveTime: Nanos, seq: UInt64,
+                                  price: Price, size: UInt32, totalVolume: UInt64, bid: Price, ask: Price, tickID: UInt64,
+                                  basis: UInt8, marketCenter: UInt16, conditions: UInt32, aggressor: UInt8, to out: inout [UInt8]) {
+        ByteWriter.append(to: &out, maxBytes: fixedRoom + sym.count) { w in
+            if let b = sym.baseAddress {
+                ByteWriter.copy(UnsafeMutableRawPointer(w.p + w.i), b, sym.count)
+                w.i &+= sym.count
+            }
+            w.le64(UInt64(bitPattern: eventTime)); w.le64(UInt64(bitPattern: receiveTime)); w.le64(seq)
+            w.le64(UInt64(bitPattern: price.raw)); w.le32(size); w.le64(totalVolume)
+            w.le64(UInt64(bitPattern: bid.raw)); w.le64(UInt64(bitPattern: ask.raw)); w.le64(tickID)
+            w.byte(basisCode(basis)); w.le16(marketCenter); w.le32(conditions); w.byte(aggressor)
+        }
+    }
+
     /// One `market_l1` row.
     @inlinable
     public static func append(_ q: Quote, to out: inout [UInt8]) {

@@ -396,12 +396,22 @@ public final class Downloader: @unchecked Sendable {
         let before = try store.count(unit, final: false)
         // All per-row state in one local struct: the row closure mutates it in place (statically checked),
         // where captured locals shared with a nested function were boxed and access-checked on every row.
-        var acc = TickChunks(kind: unit.kind, from: unit.from, to: unit.to, chunk: max(1, configuration.chunkRows),
+        var acc = TickChunks(kind: unit.kind, symbol: unit.symbol, from: unit.from, to: unit.to, chunk: max(1, configuration.chunkRows),
                              receiveTime: IQFeed.Clock.wallNanos())
         let id = lookup.makeRequestID()
         let (command, lookupKind) = try Self.command(for: unit, requestID: id, today: USEquityCalendar.easternDay(IQFeed.Clock.wallNanos()))
-        let result = try lookup.request(command, requestID: id, kind: lookupKind, symbol: unit.symbol) { line in
-            if acc.add(line) { acc.flush(store) }
+        let result: LookupResult
+        if lookupKind == .ticks {
+            // Common tick rows come as symbol-free `TickRow`s, encoded with the unit's symbol column.
+            result = try lookup.requestTicks(command, requestID: id, symbol: unit.symbol, onTick: { row in
+                if acc.add(row) { acc.flush(store) }
+            }, onRow: { line in
+                if acc.add(line) { acc.flush(store) }
+            })
+        } else {
+            result = try lookup.request(command, requestID: id, kind: lookupKind, symbol: unit.symbol) { line in
+                if acc.add(line) { acc.flush(store) }
+            }
         }
         acc.flush(store)
         let rows = acc.rows, utcDays = acc.utcDays, insertSeconds = acc.insertSeconds
@@ -498,13 +508,37 @@ struct TickChunks {
     var inChunk = 0
     var rows: Int64 = 0
     var utcDays = Set<Int>()
-    var lastUTCDay = Int.min
+    /// The UTC day last recorded, as `[dayStart, dayEnd)` in ns (empty at first).
+    var dayStart: Nanos = 0
+    var dayEnd: Nanos = 0
+    /// The unit's `symbol` column, encoded once.
+    let symbolColumn: [UInt8]
     var insertError: (any Error)?
     var insertSeconds = 0.0
 
-    init(kind: DownloadKind, from: Nanos, to: Nanos, chunk: Int, receiveTime: Nanos) {
+    init(kind: DownloadKind, symbol: Symbol, from: Nanos, to: Nanos, chunk: Int, receiveTime: Nanos) {
         self.kind = kind; self.from = from; self.to = to; self.chunk = chunk; self.receiveTime = receiveTime
+        symbolColumn = RowBinaryEncoder.symbolColumn(symbol)
         body.reserveCapacity(min(chunk, 100_000) * 96)
+    }
+
+    /// Encodes a tick row inside the window, with the unit's symbol; true when the chunk is full.
+    /// The bytes are those `add(.tick(Trade(symbol:row:)))` writes.
+    @inline(__always)
+    mutating func add(_ r: TickRow) -> Bool {
+        guard r.eventTime >= from, r.eventTime < to else { return false }
+        rows += 1
+        day(r.eventTime)
+        let seq = r.tickID != 0 ? r.tickID : UInt64(rows)
+        let column = symbolColumn, rt = receiveTime
+        column.withUnsafeBytes { s in
+            RowBinaryEncoder.appendTick(symbolColumn: s, eventTime: r.eventTime, receiveTime: rt, seq: seq, price: r.price,
+                                        size: r.size, totalVolume: r.totalVolume, bid: r.bid, ask: r.ask, tickID: r.tickID,
+                                        basis: r.basis, marketCenter: r.marketCenter, conditions: r.conditions,
+                                        aggressor: r.aggressor, to: &body)
+        }
+        inChunk += 1
+        return inChunk >= chunk
     }
 
     /// Encodes a tick or bar row inside the window; true when the chunk is full.
@@ -533,8 +567,12 @@ struct TickChunks {
 
     @inline(__always)
     mutating func day(_ t: Nanos) {
+        if t >= dayStart && t < dayEnd { return }
         let day = Int(t / Time.nanosPerDay)
-        if day != lastUTCDay { utcDays.insert(day); lastUTCDay = day }
+        utcDays.insert(day)
+        // Truncating division: a negative t's day is [day * N - N + 1, day * N + 1); record only t's own
+        // value then (the range check above is just a shortcut, inserting twice is harmless).
+        if t >= 0 { dayStart = Int64(day) * Time.nanosPerDay; dayEnd = dayStart + Time.nanosPerDay } else { dayStart = t; dayEnd = t &+ 1 }
     }
 
     /// Inserts the chunk (after an insert error, drops it: the unit fails with that error).
