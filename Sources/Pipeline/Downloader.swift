@@ -216,7 +216,7 @@ public final class Downloader: @unchecked Sendable {
             group.enter()
             let lookup = w == 0 ? first : makeLookup()
             let box = LookupBox(lookup)
-            let thread = Thread { [self] in
+            let thread = Thread(named: "download-\(w)") { [self] in
                 defer { group.leave() }
                 let store: DownloadStore?
                 do { store = try DownloadStore(configuration.clickhouse, dialect: dialect, logger: logger) } catch {
