@@ -83,6 +83,11 @@ public struct Price: Hashable, Comparable, Sendable {
     /// Appends the shortest exact decimal text (`134.62`, `-0.5`, `12`) to `out`.
     @inlinable
     public func write(to out: inout [UInt8], minFractionDigits: Int = 0) {
+        if minFractionDigits == 0 {
+            // The shortest form: the JSON encoder's table-driven writer (no division per digit).
+            ByteWriter.append(to: &out, maxBytes: 48) { $0.price(self) }
+            return
+        }
         var v = raw
         if v < 0 { out.append(UInt8(ascii: "-")); v = v == Int64.min ? Int64.max : -v }
         let units = v / Price.scale

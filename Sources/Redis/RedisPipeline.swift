@@ -91,13 +91,26 @@ public struct RedisPipeline: Sendable {
         return n
     }
 
+    @inline(__always)
     static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        let end = out.count + digitCount(value)
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: end - out.count))
-        var v = value
-        var i = end
-        out.withUnsafeMutableBufferPointer { b in
+        // Most values here are argument lengths and sizes: one or two digits.
+        if value < 10 { out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)); return }
+        if value < 100 {
+            let t = value / 10
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: t))
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value &- t &* 10))
+            return
+        }
+        appendLongDecimal(value, to: &out)
+    }
+
+    static func appendLongDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        // Digits right to left into a stack buffer, then one append.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in
+            var v = value
+            var i = 20
             repeat { i -= 1; b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10); v /= 10 } while v > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i...]))
         }
     }
 

@@ -49,7 +49,7 @@ import Testing
         #expect(p.isEmpty && p.byteCount == 0 && p.arena.capacity == capacity)
     }
 
-    @Test(arguments: [Int64.min, -1, 0, 7, 10, 99, 100, Int64.max])
+    @Test(arguments: [Int64.min, -1, 0, 7, 9, 10, 11, 99, 100, 101, 999, 1_000_000_007, Int64.max])
     func intArgumentMatchesDescription(value: Int64) {
         var p = RedisPipeline()
         p.begin()
