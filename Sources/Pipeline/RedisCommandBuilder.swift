@@ -36,13 +36,21 @@ struct RedisCommandBuilder {
         latest.reserveCapacity(4096)
     }
 
-    /// Replaces the pipeline's contents with the commands of `batches`.
-    mutating func build(_ batches: [[MarketEvent]]) {
+    /// Replaces the pipeline's contents with the commands of the next `maxEvents` events of `batches` from
+    /// `position` (batch index, event index), which it advances; conflation is per such chunk.
+    mutating func build(_ batches: [[MarketEvent]], from position: inout (batch: Int, event: Int), maxEvents: Int) {
         pipeline.reset()
         slots.removeAll(keepingCapacity: true)
         latest.removeAll(keepingCapacity: true)
-        for batch in batches {
-            for e in batch { add(e) }
+        var taken = 0
+        while position.batch < batches.count && taken < maxEvents {
+            let batch = batches[position.batch]
+            while position.event < batch.count && taken < maxEvents {
+                add(batch[position.event])
+                position.event += 1
+                taken += 1
+            }
+            if position.event >= batch.count { position = (position.batch + 1, 0) }
         }
         for i in latest.indices { flush(latest[i]) }
     }

@@ -13,6 +13,8 @@ public final class RedisClient {
     private var connection: HiredisContext?
     private var scratch = RedisPipeline()
     private var wire: [UInt8] = []
+    /// Commands written by `send` whose replies `receive` has not read yet.
+    private var unread = 0
     /// Successful connections made so far (1 after the first connect; more after reconnects).
     public private(set) var connectCount = 0
 
@@ -95,19 +97,70 @@ public final class RedisClient {
     }
 
     private func run(_ p: RedisPipeline, collectReplies: Bool, isPipeline: Bool) throws(RedisError) -> RedisPipelineResult {
-        var result = RedisPipelineResult()
         let total = p.sentCount
-        guard total > 0 else { return result }
-        let conn = try connected()
-        if collectReplies { result.replies.reserveCapacity(total) }
+        guard total > 0 else { return RedisPipelineResult() }
+        if unread > 0 { _ = try receive() }  // replies of an earlier `send` come first on the wire
+        let conn = try queue(p)
+        return try replies(total, conn, collectReplies: collectReplies, isPipeline: isPipeline)
+    }
 
+    /// Writes a pipeline's commands to the server without reading their replies, so the caller can prepare
+    /// the next commands while the server works; `receive(_:)` then reads the replies of everything sent.
+    /// Returns the number of commands sent. The server keeps the replies meanwhile (it does not stop
+    /// reading for a client that has not read its replies yet), so interleaving sends cannot deadlock.
+    /// A command or pipeline run before `receive()` reads and drops those replies first.
+    public func send(_ pipeline: RedisPipeline) throws(RedisError) -> Int {
+        let total = pipeline.sentCount
+        guard total > 0 else { return 0 }
+        let conn = try queue(pipeline)
+        guard conn.flushOutput() else {
+            let error = failure(conn, completed: 0, total: total, isPipeline: true)
+            connection = nil
+            unread = 0
+            throw error
+        }
+        unread += total
+        return total
+    }
+
+    /// Reads the replies of everything sent with `send(_:)` since the last `receive`, in order.
+    public func receive() throws(RedisError) -> RedisPipelineResult {
+        let count = unread
+        guard count > 0 else { return RedisPipelineResult() }
+        unread = 0
+        guard let conn = connection else {
+            throw .connectionLost(endpoint: endpoint, reason: "connection dropped before \(count) replies were read")
+        }
+        return try replies(count, conn, collectReplies: false, isPipeline: true)
+    }
+
+    /// Queues a pipeline's wire bytes in hiredis' output buffer (sent by the next flush or reply read).
+    /// With replies unread the connection must be the one they will arrive on (it looks readable, which
+    /// `connected()` would take for a closed connection).
+    private func queue(_ p: RedisPipeline) throws(RedisError) -> HiredisContext {
+        let conn: HiredisContext
+        if unread > 0 {
+            guard let c = connection else {
+                let n = unread
+                unread = 0
+                throw .connectionLost(endpoint: endpoint, reason: "connection dropped with \(n) replies unread")
+            }
+            conn = c
+        } else {
+            conn = try connected()
+        }
         p.wire(into: &wire)
         let queued = wire.withUnsafeBufferPointer { conn.append(formatted: $0) }
         guard queued else {
             connection = nil
             throw .protocolError(endpoint: endpoint, reason: "hiredis could not queue the command (out of memory)")
         }
+        return conn
+    }
 
+    private func replies(_ total: Int, _ conn: HiredisContext, collectReplies: Bool, isPipeline: Bool) throws(RedisError) -> RedisPipelineResult {
+        var result = RedisPipelineResult()
+        if collectReplies { result.replies.reserveCapacity(total) }
         for i in 0..<total {
             let ok: Bool? = conn.nextReply { reply in
                 if HiredisContext.isError(reply) {

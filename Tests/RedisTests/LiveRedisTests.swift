@@ -19,6 +19,27 @@ struct SharedRedisTests {
         #expect(Int(memory["used_memory"] ?? "") ?? 0 > 0)
     }
 
+    @Test func sendsThenOneReceiveReadsEveryReply() throws {
+        let redis = try client()
+        let key = uniqueKey("sendrecv")
+        defer { _ = try? redis.del(key) }
+        var p = RedisPipeline()
+        for i in 0..<3 { p.append("RPUSH", key, "a\(i)") }
+        #expect(try redis.send(p) == 3)
+        var q = RedisPipeline()
+        q.append("RPUSH", key, "b")
+        q.append("HSET", key, "f", "v")  // WRONGTYPE: a list
+        #expect(try redis.send(q) == 2)
+        let result = try redis.receive()
+        #expect(result.count == 5)
+        #expect(result.errorCount == 1)
+        #expect(result.firstError?.hasPrefix("WRONGTYPE") == true)
+        #expect(try redis.receive().count == 0, "nothing left unread")
+        // A send followed by an ordinary command: the command's reply is not confused with the earlier ones.
+        #expect(try redis.send(p) == 3)
+        #expect(try redis.command(["LLEN", key]) == .integer(7))
+    }
+
     @Test func stringsHashesAndExpiry() throws {
         let redis = try client()
         let key = uniqueKey("str"), hash = uniqueKey("hash")
