@@ -36,23 +36,24 @@ struct RedisCommandBuilder {
         latest.reserveCapacity(4096)
     }
 
-    /// Replaces the pipeline's contents with the commands of the next `maxEvents` events of `batches` from
-    /// `position` (batch index, event index), which it advances; conflation is per such chunk.
-    mutating func build(_ batches: [[MarketEvent]], from position: inout (batch: Int, event: Int), maxEvents: Int) {
+    /// Builds the commands of `batches`, conflated per symbol over the whole delivery, and hands them to
+    /// `send` every `sendEvery` commands and at the end (so Redis works on the first commands while the
+    /// rest, mostly the book JSON, is built). Same commands in the same order as one pipeline would hold.
+    mutating func build(_ batches: [[MarketEvent]], sendEvery: Int, send: (RedisPipeline) throws -> Void) rethrows {
         pipeline.reset()
         slots.removeAll(keepingCapacity: true)
         latest.removeAll(keepingCapacity: true)
-        var taken = 0
-        while position.batch < batches.count && taken < maxEvents {
-            let batch = batches[position.batch]
-            while position.event < batch.count && taken < maxEvents {
-                add(batch[position.event])
-                position.event += 1
-                taken += 1
+        for batch in batches {
+            for e in batch {
+                add(e)
+                if pipeline.sentCount >= sendEvery { try send(pipeline); pipeline.reset() }
             }
-            if position.event >= batch.count { position = (position.batch + 1, 0) }
         }
-        for i in latest.indices { flush(latest[i]) }
+        for i in latest.indices {
+            flush(latest[i])
+            if pipeline.sentCount >= sendEvery { try send(pipeline); pipeline.reset() }
+        }
+        if !pipeline.isEmpty { try send(pipeline); pipeline.reset() }
     }
 
     mutating func slot(_ symbol: Symbol) -> Int {

@@ -14,13 +14,13 @@ public enum RedisPublishMode: String, Sendable, CaseIterable {
     case off
 }
 
-/// Keeps the live state in Redis, pipelined: a delivery is cut into chunks of `chunkEvents` events, each
-/// chunk's commands are sent as soon as they are built (Redis works on one chunk while the next is built)
-/// and the replies of the whole delivery are read once at the end. Redis is the cache of the *latest*
-/// state, so each chunk is conflated per symbol before anything is sent:
+/// Keeps the live state in Redis, pipelined: a delivery's commands are written to Redis every
+/// `sendEvery` commands as they are built (Redis works on them while the rest is built) and the replies of
+/// the whole delivery are read once at the end. Redis is the cache of the *latest* state, so each delivery
+/// is conflated per symbol (under a backlog deliveries grow, and conflation with them):
 /// - `l1:{SYM}` hash: latest quote (bid, bid_size, ask, ask_size, quote_ts) and trade (last, last_size,
-///   volume, trade_ts), plus recv_ts and seq of the newest of the two: ONE `HSET` per symbol per chunk;
-/// - `book:{SYM}` string: top-N levels per side as JSON, written once per symbol per chunk;
+///   volume, trade_ts), plus recv_ts and seq of the newest of the two: ONE `HSET` per symbol per delivery;
+/// - `book:{SYM}` string: top-N levels per side as JSON, written once per symbol per delivery;
 /// - `tape:{SYM}` stream: every trade (`XADD MAXLEN ~ N`), in order;
 /// - `md.{SYM}` pub/sub: the same JSON the Kafka topics carry, per `RedisPublishMode`.
 /// Writes are idempotent (a redelivery overwrites with the same values), except that a redelivered
@@ -44,17 +44,13 @@ public final class RedisSink: EventSink {
         self.name = name
     }
 
-    /// Events whose commands are built and sent together. Small enough that Redis starts early (building
-    /// 256 events takes well under a millisecond), large enough to conflate repeated symbols.
-    public static let chunkEvents = 256
+    /// Commands written to Redis together while a delivery is being built: small enough that Redis starts
+    /// early (well under a millisecond of building), large enough that the writes stay few.
+    public static let sendEvery = 256
 
     public func deliver(_ batches: [[MarketEvent]]) throws {
-        var position = (batch: 0, event: 0)
         var commands = 0
-        repeat {
-            builder.build(batches, from: &position, maxEvents: Self.chunkEvents)
-            commands += try client.send(builder.pipeline)
-        } while position.batch < batches.count
+        try builder.build(batches, sendEvery: Self.sendEvery) { commands += try client.send($0) }
         lastCommandCount = commands
         let result = try client.receive()
         if result.errorCount > 0 {

@@ -157,38 +157,38 @@ import Testing
         _ = try client.command(["DEL", "l1:\(a.text)", "l1:\(c.text)", "book:\(a.text)", "book:\(b.text)", "book:\(c.text)"])
     }
 
-    @Test func largeDeliveriesAreSentInChunksConflatedPerChunk() throws {
+    @Test func largeDeliveriesAreWrittenInPiecesAndConflatedWhole() throws {
         let url = try TestServices.require(.redis)
         let client = try RedisClient(url: url)
         let sink = RedisSink(client: try RedisClient(url: url), publish: .off)
         let a = unique("CA")
-        // 600 quotes of one symbol and a trade, across two batches: chunks of 256, 256 and 89 events.
-        let evs = (1...600).map { quote(a, $0) } + [trade(a, 601)]
-        try sink.deliver([Array(evs.prefix(300)), Array(evs.dropFirst(300))])
-        let chunks = (evs.count + RedisSink.chunkEvents - 1) / RedisSink.chunkEvents
-        #expect(chunks == 3)
-        #expect(sink.lastCommandCount == chunks + 1, "one HSET per chunk and one XADD")
+        // 600 trades of one symbol (600 XADDs: written in pieces of `sendEvery` while the rest is built),
+        // 600 quotes, across two batches: still one HSET with the newest quote and trade.
+        let evs = (1...600).flatMap { [quote(a, 2 * $0), trade(a, 2 * $0 + 1)] }
+        try sink.deliver([Array(evs.prefix(501)), Array(evs.dropFirst(501))])
+        #expect(600 > RedisSink.sendEvery * 2)
+        #expect(sink.lastCommandCount == 600 + 1)
         let l1 = try client.hgetall("l1:\(a.text)")
-        #expect(l1["bid_size"] == String(10 + 600))
-        #expect(l1["last_size"] == "601")
-        #expect(try client.xlen("tape:\(a.text)") == 1)
+        #expect(l1["bid_size"] == String(10 + 1200))
+        #expect(l1["last_size"] == "1201")
+        #expect(try client.xlen("tape:\(a.text)") == 600)
         _ = try client.command(["DEL", "l1:\(a.text)", "tape:\(a.text)"])
     }
 
-    @Test func aRejectedCommandInALaterChunkFailsTheDeliveryAndTheNextOneWorks() throws {
+    @Test func aRejectedCommandAfterEarlierWritesFailsTheDeliveryAndTheRetryWorks() throws {
         let url = try TestServices.require(.redis)
         let client = try RedisClient(url: url)
         let sink = RedisSink(client: try RedisClient(url: url), publish: .off)
         let a = unique("RA"), b = unique("RB")
-        // l1:B is a string, so the HSET for B (third chunk) gets WRONGTYPE.
+        // l1:B is a string, so the HSET for B (after 600 XADDs already written) gets WRONGTYPE.
         try client.set("l1:\(b.text)", "not a hash")
-        let evs = (1...600).map { quote(a, $0) } + [quote(b, 601)]
+        let evs = (1...600).map { trade(a, $0) } + [quote(a, 601), quote(b, 602)]
         #expect(throws: RedisSinkError.self) { try sink.deliver([evs]) }
-        #expect(try client.hgetall("l1:\(a.text)")["bid_size"] == String(10 + 600), "the chunks before it were applied")
+        #expect(try client.xlen("tape:\(a.text)") == 600, "the commands written before it were applied")
         _ = try client.command(["DEL", "l1:\(b.text)"])
         // The sink's connection is in step again: the retried delivery succeeds.
         try sink.deliver([evs])
-        #expect(try client.hgetall("l1:\(b.text)")["bid_size"] == String(10 + 601))
-        _ = try client.command(["DEL", "l1:\(a.text)", "l1:\(b.text)"])
+        #expect(try client.hgetall("l1:\(b.text)")["bid_size"] == String(10 + 602))
+        _ = try client.command(["DEL", "l1:\(a.text)", "l1:\(b.text)", "tape:\(a.text)"])
     }
 }
