@@ -1,15 +1,16 @@
 import MarketData
 
-/// The straight-line reader of a protocol 6.x history tick row (`HTX`/`HTD`/`HTT` after `<id>,LH,`):
-///
-///     YYYY-MM-DD HH:MM:SS.ffffff,Last,LastSize,TotalVolume,Bid,Ask,TickID,Basis,MarketCenter,Conditions,Aggressor,...
-///
-/// `LookupReplyParser.readTickRow(_:)` reads it (`parse` uses it too). One pass over the bytes with 8-byte loads, no `FieldCursor`, the date's 10 bytes compared with the previous
-/// row's (a reply is one day after another, so the calendar check runs once per day). It takes only the
-/// common shapes: unsigned prices of at most 7 + 7 digits, integers of at most 15 digits, a `.ffffff` time
-/// with hour < 24 and second < 60, a basis letter, at most 8 condition hex digits, an aggressor of at most 3
-/// digits. Anything else returns nil and `tickRow` parses the row, so values and errors are exactly the
-/// general reader's.
+// The straight-line reader of a protocol 6.x history tick row (`HTX`/`HTD`/`HTT` after `<id>,LH,`):
+//
+//     YYYY-MM-DD HH:MM:SS.ffffff,Last,LastSize,TotalVolume,Bid,Ask,TickID,Basis,MarketCenter,Conditions,Aggressor,...
+//
+// `LookupReplyParser.readTickRow(_:)` reads it (`parse` uses it too). One pass over the bytes with 8-byte loads, no `FieldCursor`, the date's 10 bytes compared with the previous
+// row's (a reply is one day after another, so the calendar check runs once per day). It takes only the
+// common shapes: unsigned prices of at most 7 + 7 digits, integers of at most 15 digits, a `.ffffff` time
+// with hour < 24 and second < 60, a basis letter, at most 8 condition hex digits, an aggressor of at most 3
+// digits. Anything else returns nil and `tickRow` parses the row, so values and errors are exactly the
+// general reader's.
+
 /// A history tick row without its symbol (the request's): a trivial value, cheap to hand over per row.
 public struct TickRow: Sendable, Equatable {
     public var eventTime: Nanos
