@@ -79,11 +79,21 @@ public enum RowBinaryEncoder {
     public static func append(_ t: Trade, to out: inout [UInt8]) {
         ByteWriter.append(to: &out, maxBytes: fixedRoom + t.symbol.text.utf8.count) { w in
             w.rowBinaryString(t.symbol.text)
-            w.le64(UInt64(bitPattern: t.eventTime)); w.le64(UInt64(bitPattern: t.receiveTime)); w.le64(t.seq)
-            w.le64(UInt64(bitPattern: t.price.raw)); w.le32(t.size); w.le64(t.totalVolume)
-            w.le64(UInt64(bitPattern: t.bid.raw)); w.le64(UInt64(bitPattern: t.ask.raw)); w.le64(t.tickID)
-            w.byte(basisCode(t.basis)); w.le16(t.marketCenter); w.le32(t.conditions); w.byte(t.aggressor)
+            tickColumns(&w, eventTime: t.eventTime, receiveTime: t.receiveTime, seq: t.seq, price: t.price, size: t.size,
+                        totalVolume: t.totalVolume, bid: t.bid, ask: t.ask, tickID: t.tickID, basis: t.basis,
+                        marketCenter: t.marketCenter, conditions: t.conditions, aggressor: t.aggressor)
         }
+    }
+
+    /// The `market_ticks` columns after `symbol`, in schema order (shared by `append(Trade)` and `appendTick`).
+    @inlinable @inline(__always)
+    static func tickColumns(_ w: inout ByteWriter, eventTime: Nanos, receiveTime: Nanos, seq: UInt64, price: Price, size: UInt32,
+                            totalVolume: UInt64, bid: Price, ask: Price, tickID: UInt64, basis: UInt8, marketCenter: UInt16,
+                            conditions: UInt32, aggressor: UInt8) {
+        w.le64(UInt64(bitPattern: eventTime)); w.le64(UInt64(bitPattern: receiveTime)); w.le64(seq)
+        w.le64(UInt64(bitPattern: price.raw)); w.le32(size); w.le64(totalVolume)
+        w.le64(UInt64(bitPattern: bid.raw)); w.le64(UInt64(bitPattern: ask.raw)); w.le64(tickID)
+        w.byte(basisCode(basis)); w.le16(marketCenter); w.le32(conditions); w.byte(aggressor)
     }
 
     /// The `symbol` column of a `market_ticks` row (LEB128 length and UTF-8 bytes), for `appendTick`.
@@ -104,10 +114,9 @@ public enum RowBinaryEncoder {
                 ByteWriter.copy(UnsafeMutableRawPointer(w.p + w.i), b, sym.count)
                 w.i &+= sym.count
             }
-            w.le64(UInt64(bitPattern: eventTime)); w.le64(UInt64(bitPattern: receiveTime)); w.le64(seq)
-            w.le64(UInt64(bitPattern: price.raw)); w.le32(size); w.le64(totalVolume)
-            w.le64(UInt64(bitPattern: bid.raw)); w.le64(UInt64(bitPattern: ask.raw)); w.le64(tickID)
-            w.byte(basisCode(basis)); w.le16(marketCenter); w.le32(conditions); w.byte(aggressor)
+            tickColumns(&w, eventTime: eventTime, receiveTime: receiveTime, seq: seq, price: price, size: size,
+                        totalVolume: totalVolume, bid: bid, ask: ask, tickID: tickID, basis: basis,
+                        marketCenter: marketCenter, conditions: conditions, aggressor: aggressor)
         }
     }
 

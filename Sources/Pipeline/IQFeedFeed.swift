@@ -135,17 +135,11 @@ public final class IQFeedFeed: @unchecked Sendable {
         var update = Level1Update()
         init() { events.reserveCapacity(64) }
 
-        /// The events of an L1 update: its trade unless it is a `P` summary (which repeats the last
-        /// trade: state, not a new tick), then its quote.
-        func appendEvents(of u: Level1Update) {
+        /// The events of an L1 update (borrowed: the in-place slot is not copied out): its trade unless it
+        /// is a `P` summary (which repeats the last trade: state, not a new tick), then its quote.
+        func appendEvents(of u: borrowing Level1Update) {
             if !u.isSummary, let t = u.trade { events.append(.trade(t)) }
             if let q = u.quote { events.append(.quote(q)) }
-        }
-
-        /// `appendEvents(of: update)` without copying the slot out.
-        func appendUpdateEvents() {
-            if !update.isSummary, let t = update.trade { events.append(.trade(t)) }
-            if let q = update.quote { events.append(.quote(q)) }
         }
     }
 
@@ -168,7 +162,7 @@ public final class IQFeedFeed: @unchecked Sendable {
             if let m = try parser.parse(line, receiveTime: receiveTime, into: &box.update) {
                 handleL1Other(m, box)
             } else {
-                box.appendUpdateEvents()
+                box.appendEvents(of: box.update)
             }
         } catch {
             logger.debug("unparseable L1 line: \(error)")
