@@ -175,6 +175,21 @@ struct OwnRedisServerTests {
         #expect(throws: RedisError.self) { _ = try sub.next(timeout: 5) }
     }
 
+    @Test func serverGoneBetweenSendAndReceiveFailsTypedAndLeavesNothingUnread() throws {
+        let server = try OwnRedisServer()
+        defer { server.stop() }
+        let client = try RedisClient(url: server.url)
+        var p = RedisPipeline()
+        p.append("SET", uniqueKey("sent"), "1")
+        p.append("BLPOP", uniqueKey("never-filled"), "30")  // its reply cannot come before the server goes
+        #expect(try client.send(p) == 2)
+        server.stop()
+        let error = try #require(throws: RedisError.self) { try client.receive() }
+        #expect(error.description.contains("127.0.0.1:\(server.port)"), "names where: \(error)")
+        #expect(error.isRetriable)
+        #expect(try client.receive().count == 0, "the lost replies are not waited for again")
+    }
+
     @Test func unreachablePortFailsFastAndTyped() throws {
         let port = unusedPort()
         let start = ContinuousClock.now
