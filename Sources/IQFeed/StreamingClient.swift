@@ -112,17 +112,23 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
     private let done = NSCondition()
     private var finished = false
     private let makeParser: @Sendable () -> Parser
-    /// Exactly one of `handler` (batch form) and `consumer` (per-line form) is set.
-    private let handler: Handler?
-    private let consumer: StreamLineConsumer<Parser>?
+    /// How parsed lines reach the user: a `StreamBatch` per read, or each line to a `StreamLineConsumer`.
+    private enum Delivery {
+        case batches(Handler)
+        case lines(StreamLineConsumer<Parser>)
+
+        var lineConsumer: StreamLineConsumer<Parser>? {
+            if case .lines(let c) = self { c } else { nil }
+        }
+    }
+    private let delivery: Delivery
     public var endpoint: String { "\(options.host):\(options.port)" }
 
     /// `makeParser` is called once per connection (fresh state after a reconnect).
     public init(options: StreamOptions, parser makeParser: @escaping @Sendable () -> Parser, handler: @escaping Handler) {
         self.options = options
         self.makeParser = makeParser
-        self.handler = handler
-        self.consumer = nil
+        self.delivery = .batches(handler)
     }
 
     /// The per-line form: no `StreamBatch` is built; `consumer` parses each line itself (see
@@ -130,8 +136,7 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
     public init(options: StreamOptions, parser makeParser: @escaping @Sendable () -> Parser, lines consumer: StreamLineConsumer<Parser>) {
         self.options = options
         self.makeParser = makeParser
-        self.handler = nil
-        self.consumer = consumer
+        self.delivery = .lines(consumer)
     }
 
     public var state: StreamState { lock.lock(); defer { lock.unlock() }; return _state }
@@ -287,6 +292,8 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
                 let rt = Clock.wallNanos()
                 batch.clear()
                 batch.receiveTime = rt
+                // Bound once per read: the line loop tests this local, not the enum.
+                let consumer = delivery.lineConsumer
                 var sawLine = false
                 while true {
                     let next: UnsafeRawBufferPointer?
@@ -325,10 +332,11 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
                         batch.errors.append(error)
                     }
                 }
-                if let consumer {
+                switch delivery {
+                case .lines(let consumer):
                     if sawLine { consumer.endOfRead(rt) }
-                } else if let handler, !batch.messages.isEmpty || !batch.errors.isEmpty {
-                    handler(batch)
+                case .batches(let handler):
+                    if !batch.messages.isEmpty || !batch.errors.isEmpty { handler(batch) }
                 }
                 lock.lock()
                 _counters.parsed &+= parser.counters.parsed &- counted.parsed
