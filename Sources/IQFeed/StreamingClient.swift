@@ -57,10 +57,10 @@ public struct StreamBatch<Message: Sendable> {
 /// (longer than `StreamOptions.maxLineLength`).
 public struct StreamLineConsumer<Parser: StreamParser> {
     public var line: (inout Parser, UnsafeRawBufferPointer, Nanos) -> Void
-    public var endOfRead: (Nanos) -> Void
+    public var endOfRead: () -> Void
     public var framingError: (IQFeedParseError) -> Void
     public init(line: @escaping (inout Parser, UnsafeRawBufferPointer, Nanos) -> Void,
-                endOfRead: @escaping (Nanos) -> Void,
+                endOfRead: @escaping () -> Void,
                 framingError: @escaping (IQFeedParseError) -> Void = { _ in }) {
         self.line = line; self.endOfRead = endOfRead; self.framingError = framingError
     }
@@ -334,7 +334,7 @@ public final class StreamingClient<Parser: StreamParser>: @unchecked Sendable {
                 }
                 switch delivery {
                 case .lines(let consumer):
-                    if sawLine { consumer.endOfRead(rt) }
+                    if sawLine { consumer.endOfRead() }
                 case .batches(let handler):
                     if !batch.messages.isEmpty || !batch.errors.isEmpty { handler(batch) }
                 }

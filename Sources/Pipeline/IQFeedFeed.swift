@@ -79,7 +79,7 @@ public final class IQFeedFeed: @unchecked Sendable {
         // (no `Level1Message` per line, no batch of them).
         l1 = StreamingClient(options: l1Options, parser: { Level1Parser(now: Clock.wallNanos()) }, lines: StreamLineConsumer(
             line: { parser, line, receiveTime in weakSelf?.handleL1(&parser, line, receiveTime, box1) },
-            endOfRead: { _ in weakSelf?.endL1Read(box1) },
+            endOfRead: { weakSelf?.endL1Read(box1) },
             framingError: { e in weakSelf?.logger.debug("unparseable L1 line: \(e)") }))
         if options.depth != .none {
             var l2Options = StreamOptions(host: options.host, port: options.l2Port)
