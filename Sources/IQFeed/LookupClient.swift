@@ -52,8 +52,9 @@ public final class LookupClient {
     public var idleTimeout = 30.0
     public let rateLimiter: TokenBucket?
     private var connection: IQFeedConnection?
-    /// Used by one thread (see above): no run-time exclusivity check on each line.
-    @exclusivity(unchecked) private var framer = LineFramer(maxLineLength: 1 << 20, initialCapacity: 1 << 18)
+    /// Lent as an `inout` parameter to the loops that read it (`handshake`, `readReply`): each access to a
+    /// class's stored var is checked for exclusivity at run time, so that is one check per call, not one per line.
+    private var framer = LineFramer(maxLineLength: 1 << 20, initialCapacity: 1 << 18)
     private var nextID = 1
     public private(set) var counters = ParseCounters()
 
@@ -68,6 +69,11 @@ public final class LookupClient {
     /// Connects and completes the protocol handshake (done lazily by `request` too).
     public func connect() throws(LookupError) {
         if connection != nil { return }
+        connection = try handshake(framer: &framer)
+    }
+
+    /// A new connection with the protocol handshake done (closed again if the handshake fails).
+    private func handshake(framer: inout LineFramer) throws(LookupError) -> IQFeedConnection {
         let c: IQFeedConnection
         do { c = try IQFeedConnection.connect(host: host, port: port, timeout: connectTimeout) } catch { throw .connection(error) }
         framer.reset()
@@ -79,7 +85,7 @@ public final class LookupClient {
         while true {
             do {
                 while let line = try framer.nextLine() {
-                    if try hs.observe(line) == .done { connection = c; return }
+                    if try hs.observe(line) == .done { return c }
                 }
             } catch let e as SessionError { c.close(); throw .session(e) } catch { /* over-long line: ignore */ }
             let remaining = deadline - Clock.monotonic()
@@ -119,6 +125,14 @@ public final class LookupClient {
         guard let conn = connection else { throw .connection(.closed(endpoint: endpoint)) }
         rateLimiter?.acquire()
         do { try conn.send(command) } catch { close(); throw .connection(error) }
+        return try readReply(conn, framer: &framer, requestID: requestID, kind: kind, symbol: symbol,
+                             tickRows: tickRows, onTick: onTick, onRow: onRow)
+    }
+
+    /// Reads `requestID`'s reply from `conn` to `!ENDMSG!` (see `run`).
+    private func readReply(_ conn: IQFeedConnection, framer: inout LineFramer, requestID: String, kind: LookupKind,
+                           symbol: Symbol, tickRows: Bool, onTick: (TickRow) -> Void,
+                           onRow: (LookupLine) -> Void) throws(LookupError) -> LookupResult {
         var parser = LookupReplyParser(kind: kind, symbol: symbol, requestID: requestID)
         var result = LookupResult(rows: 0, noData: false, parseErrors: 0, firstParseError: nil)
         var serverError: LookupServerError?
