@@ -62,6 +62,45 @@ import MarketData
         #expect(client.counters.failed == 1 && client.counters.parsed >= 7)
     }
 
+    /// The per-line form: every line reaches `line` with the connection's parser (which saw the field
+    /// names, and whose counters the client reads), `endOfRead` follows each read that held lines, and an
+    /// over-long line goes to `framingError` instead.
+    @Test func perLineConsumer() throws {
+        let long = "Q,AAPL," + String(repeating: "9", count: 2000)
+        let server = try ScriptedServer([{ c in
+            guard ConnectionTests.handshake(c) else { return }
+            guard c.expect({ $0.hasPrefix("w") }) != nil else { return }
+            c.send("T,20260309 09:30:00\n\(long)\nQ,AAPL,150.2500,100,09:30:00.250000,5,1000,150.2400,300,150.2600,200,150.0000,150.5000,149.9000,149.0000,C,01,\n")
+            _ = c.readLine(timeout: 5)
+            c.close()
+        }])
+        defer { server.stop() }
+        let lines = Collected<String>()
+        let trades = Collected<Price>()
+        let ends = Collected<Int>()
+        let framing = Collected<IQFeedParseError>()
+        var o = options(server.port)
+        o.maxLineLength = 1024
+        o.heartbeatTimeout = 30  // one connection for the whole test: exact counts below
+        let client = StreamingClient(options: o, parser: { Level1Parser() }, lines: StreamLineConsumer(
+            line: { parser, line, receiveTime in
+                lines.append(String(decoding: line, as: UTF8.self))
+                if case .update(let u)? = try? parser.parse(line, receiveTime: receiveTime), let t = u.trade { trades.append(t.price) }
+            },
+            endOfRead: { ends.append(lines.all.count) },
+            framingError: { framing.append($0) }))
+        try client.watch(.level1("AAPL"))
+        client.start()
+        defer { client.stop() }
+        #expect(waitUntil { !trades.all.isEmpty && ends.all.last == lines.all.count })
+        #expect(trades.all == [Price(units: 150, nanos: 250_000_000)])
+        #expect(lines.all.contains("T,20260309 09:30:00") && !lines.all.contains { $0.count > 1024 })
+        #expect(framing.all.count == 1 && framing.all.first?.reason == .lineTooLong(1024))
+        let e = ends.all
+        #expect(!e.isEmpty && zip(e, e.dropFirst()).allSatisfy { $0 < $1 } && e.first ?? 0 > 0)
+        #expect(waitUntil { client.counters.parsed >= 2 })
+    }
+
     @Test func reconnectRestoresWatchesAndRecordsGap() throws {
         let second = Collected<String>()
         let server = try ScriptedServer([
