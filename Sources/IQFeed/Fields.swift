@@ -43,7 +43,7 @@ public struct FieldCursor {
         // Eight bytes at a time while they are readable (a comma found at `end` is the trailing one).
         let n = line.count
         while i &+ 8 <= n {
-            let x = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self).littleEndian ^ 0x2C2C_2C2C_2C2C_2C2C
+            let x = Scan.word(b + i) ^ 0x2C2C_2C2C_2C2C_2C2C
             let z = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
             if z != 0 { i &+= z.trailingZeroBitCount &>> 3; break }
             i &+= 8
@@ -243,7 +243,7 @@ public enum Scan {
     /// (0...8) and their value (for 8, the value of all 8). One load and three multiplies (SWAR).
     @inlinable @inline(__always)
     static func digits8(_ p: UnsafePointer<UInt8>, _ at: Int) -> (count: Int, value: UInt64) {
-        digits8(word: UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian)
+        digits8(word: Scan.word(p + at))
     }
 
     /// `digits8` reading only `p[..<end]`: bytes at or past `end` count as 0 (not a digit).
@@ -256,11 +256,11 @@ public enum Scan {
     /// are 0. Near the end of a line of 8 bytes or more this is one load (of the last 8 bytes) and a shift.
     @inlinable @inline(__always)
     static func load8(_ p: UnsafePointer<UInt8>, _ at: Int, end: Int) -> UInt64 {
-        if at &+ 8 <= end { return UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian }
+        if at &+ 8 <= end { return Scan.word(p + at) }
         if at >= end { return 0 }
         if end >= 8 {
             // at + 8 - end is 1...7 here.
-            return UnsafeRawPointer(p + (end &- 8)).loadUnaligned(as: UInt64.self).littleEndian &>> UInt64((at &+ 8 &- end) &* 8)
+            return Scan.word(p + (end &- 8)) &>> UInt64((at &+ 8 &- end) &* 8)
         }
         var w: UInt64 = 0
         var k = end &- 1
@@ -307,7 +307,7 @@ public enum Scan {
     /// `timeOfDay` decides, including no-value hours and second 60).
     @inlinable @inline(__always)
     static func time15(_ p: UnsafePointer<UInt8>, _ at: Int) -> (Int, Int64)? {
-        let a = UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self).littleEndian
+        let a = Scan.word(p + at)
         // Bytes 2 and 5 are ':'; the other six are digits.
         guard a & 0x0000_FF00_00FF_0000 == 0x0000_3A00_003A_0000 else { return nil }
         let x = a ^ 0x3030_3030_3030_3030
@@ -392,7 +392,7 @@ public enum Scan {
     public static func isoDate(_ f: UnsafeRawBufferPointer) -> (Int, Int, Int)? {
         if f.count >= 10, let b = f.baseAddress?.assumingMemoryBound(to: UInt8.self) {
             // `YYYY-MM-` in one load: dashes at 4 and 7, digits elsewhere; then `DD`.
-            let a = UnsafeRawPointer(b).loadUnaligned(as: UInt64.self).littleEndian
+            let a = Scan.word(b)
             let x = a ^ 0x3030_3030_3030_3030
             let d0 = b[8] &- 48, d1 = b[9] &- 48
             if a & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000,

@@ -3,212 +3,146 @@ import MarketData
 // The straight-line parse of a `Q`/`P` line in the default 16-field set (the fieldset IQConnect
 // announces after `S,SET PROTOCOL`, and what almost every collector uses).
 //
-// Each field is parsed in the same pass that finds its end (no separate comma scan, no
-// intermediate optionals per field), and anything out of the ordinary - a missing field, a price
+// The line is first copied into a stack buffer that ends it with a comma and 16 zero bytes. Then
+// every field ends at a comma, every read of 16 bytes from a field's start is in bounds, and a
+// missing field reads as a 0 byte: no reader checks where the line ends. Each field is parsed in
+// the same pass that finds its comma, and anything out of the ordinary - a missing field, a price
 // with more than 9 decimals, a time that is not `HH:MM:SS.ffffff`-shaped and valid, a bad byte -
-// makes the fast path give up (return nil). The generic, fieldset-driven `parseUpdate` then parses
-// the line again and produces the value or the exact error it always did. So the fast path only
-// has to be right on the lines it accepts, and `Level1FastPathTests` checks that it is identical
-// to the generic path on every fixture line and on synthetic lines.
+// makes the fast path give up (return false). The generic, fieldset-driven `parseUpdate` then
+// parses the line again and produces the value or the exact error it always did. So the fast path
+// only has to be right on the lines it accepts, and `Level1FastPathTests` checks that it is
+// identical to the generic path on every fixture line and on synthetic and mutated lines.
 
-/// A cursor over one line for the fast path. `e` excludes a single trailing comma, as `FieldCursor`.
+/// The field readers of the fast path, on a padded copy of the line: `p[0..<m]` is the line and ends
+/// with a comma, and 16 zero bytes follow. Each reader takes the offset of its field's first byte
+/// (at most `m`) and returns the offset after the field's comma, or -1 to give up.
 @usableFromInline
-struct L1FastCursor {
-    @usableFromInline let p: UnsafePointer<UInt8>
-    @usableFromInline let e: Int
-    /// The line's byte count: loads of 8 bytes are fine up to here (the trailing comma included).
-    @usableFromInline let n: Int
-    @usableFromInline var i: Int
-    @usableFromInline var exhausted: Bool
-
-    @inline(__always)
-    init(_ p: UnsafePointer<UInt8>, end: Int, count: Int, start: Int) {
-        self.p = p; self.e = end; self.n = count; self.i = start; self.exhausted = false
-    }
-
-    /// Ends the current field at `j` (the first byte not taken by the field's parser): true when
-    /// that is the end of the line or a comma, false when the field holds a byte the parser rejected.
-    @inline(__always)
-    mutating func finish(_ j: Int) -> Bool {
-        if j >= e { exhausted = true; i = e; return true }
-        if p[j] == 44 { i = j + 1; return true }
-        return false
-    }
-
-    /// `Symbol(bytes:)` rules: 1...64 bytes of printable ASCII without space (comma ends the field).
-    /// Returns the field's start and length (length 0: give up).
-    @inline(__always)
-    mutating func symbol() -> (at: Int, count: Int) {
-        if exhausted { return (0, 0) }
-        let s = i
-        var j = i
-        while j < e {
-            let b = p[j]
-            if b == 44 { break }
-            if b &- 0x21 > 0x5D { return (0, 0) }  // outside 0x21...0x7E
-            j += 1
-        }
-        let n = j - s
-        if n == 0 || n > Symbol.maxLength { return (0, 0) }
-        _ = finish(j)
-        return (s, n)
-    }
-
-    /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). false: give up.
-    /// The common shapes inline (`Scan.price16`); the rest out of line, so that the seven calls in
-    /// `parseQPFast` stay small. Transparent: the optimizer's `@inline(__always)` gives up in a caller as
-    /// large as `parseQPFast`, and a call per price costs a frame and the cursor's round trip through memory.
+enum L1Field {
+    /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). The common shapes
+    /// inline (`Scan.price16`); the rest out of line, so that the seven reads stay small.
     @_transparent
-    mutating func price(_ out: inout Price?) -> Bool {
-        if exhausted { return false }
-        let s = i
-        let w0: UInt64, w1: UInt64
-        if s &+ 16 <= n {
-            w0 = UnsafeRawPointer(p + s).loadUnaligned(as: UInt64.self).littleEndian
-            w1 = UnsafeRawPointer(p + (s &+ 8)).loadUnaligned(as: UInt64.self).littleEndian
-        } else {
-            // Near the line's end: bytes past it read as 0, which ends any shape without a comma.
-            w0 = Scan.load8(p, s, end: n)
-            w1 = Scan.load8(p, s &+ 8, end: n)
-        }
-        switch Scan.price16(w0, w1, s) {
+    static func price(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?) -> Int {
+        switch Scan.price16(Scan.word(p + s), Scan.word(p + (s &+ 8)), s) {
         case .value(let raw, let comma):
             out = Price(raw: raw)
-            if comma >= e { exhausted = true; i = e } else { i = comma &+ 1 }
-            return true
+            return comma &+ 1
         case .empty:
             out = nil
-            if s >= e { exhausted = true; i = e } else { i = s &+ 1 }
-            return true
+            return s &+ 1
         case .other:
-            return priceExact(&out)
+            return priceOther(p, s, m, &out)
         }
     }
 
-    /// `price` for the shapes `Scan.price16` leaves (a sign, 8 or more digits in a run, the line's end
-    /// right after the digits, a stray byte).
-    @inline(never)
-    mutating func priceExact(_ out: inout Price?) -> Bool {
-        let s = i
-        // Unsigned, at most 7 integer and 7 fraction digits: two SWAR loads (bytes past the line read as 0).
-        // (A digit run cannot pass `e`: only a comma can follow it in the line.)
-        if let (j, raw, digits) = Scan.unsignedPrice(p, s, fieldEnd: e, readable: n), j >= e || p[j] == 44 {
-            _ = finish(j)
-            if j == s { out = nil; return true }
-            if digits == 0 { return false }
-            out = Price(raw: raw)
-            return true
-        }
-        // Anything else (a sign, longer digit runs, a stray byte): the byte-at-a-time reader on the field.
-        guard let f = field(), let v = Scan.fastPrice(f) else { return false }
+    /// `price` for the shapes `Scan.price16` leaves (a sign, 8 or more digits in a run, a stray byte,
+    /// the line's end).
+    @usableFromInline @inline(never)
+    static func priceOther(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?) -> Int {
+        guard let j = comma(p, s, m) else { return -1 }
+        if j == s { out = nil; return s &+ 1 }
+        guard let v = Scan.fastPrice(UnsafeRawBufferPointer(start: p + s, count: j &- s)) else { return -1 }
         out = v
-        return true
+        return j &+ 1
+    }
+
+    /// The offset of the comma ending the field at `s`; nil when `s` is past the line (a missing field).
+    @inline(__always)
+    static func comma(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int) -> Int? {
+        if s >= m { return nil }
+        var j = s
+        while p[j] != 44 { j &+= 1 }  // p[m - 1] is a comma
+        return j
     }
 
     /// An unsigned integer of at most 19 digits (cannot overflow); nil `out` for an empty field.
-    @inline(__always)
-    mutating func uint(_ out: inout UInt64?) -> Bool {
-        if exhausted { return false }
-        let s = i
-        let (l, w) = Scan.digits8(p, s, end: n)
+    @_transparent
+    static func uint(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout UInt64?) -> Int {
+        let (l, w) = Scan.digits8(word: Scan.word(p + s))
         if l < 8 {
-            if !finish(s &+ l) { return false }
+            if p[s &+ l] != 44 { return -1 }
             out = l == 0 ? nil : w
-            return true
+            return s &+ l &+ 1
         }
-        return uintLong(&out)
+        return uintLong(p, s, m, &out)
     }
 
     /// `uint` for 8 digits or more.
-    @inline(never)
-    mutating func uintLong(_ out: inout UInt64?) -> Bool {
-        guard let f = field(), f.count <= 19, let v = Scan.uint64(f) else { return false }
+    @usableFromInline @inline(never)
+    static func uintLong(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout UInt64?) -> Int {
+        guard let j = comma(p, s, m), j &- s <= 19,
+              let v = Scan.uint64(UnsafeRawBufferPointer(start: p + s, count: j &- s)) else { return -1 }
         out = v
-        return true
-    }
-
-    /// The rest of the current field (up to the next comma or the line's end), taken; nil when it is empty.
-    @inline(__always)
-    mutating func field() -> UnsafeRawBufferPointer? {
-        let s = i
-        var j = s
-        while j < e && p[j] != 44 { j += 1 }
-        _ = finish(j)
-        return j == s ? nil : UnsafeRawBufferPointer(start: p + s, count: j - s)
+        return j &+ 1
     }
 
     /// `FieldCursor.size`: 32 bits, saturating.
-    @inline(__always)
-    mutating func size(_ out: inout UInt32?) -> Bool {
+    @_transparent
+    static func size(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout UInt32?) -> Int {
         var v: UInt64?
-        if !uint(&v) { return false }
+        let next = uint(p, s, m, &v)
         if let v { out = v > UInt64(UInt32.max) ? UInt32.max : UInt32(truncatingIfNeeded: v) } else { out = nil }
-        return true
+        return next
     }
 
     /// `FieldCursor.timeOfDay`: `HH:MM:SS.ffffff` (the feed's shape) straight; other shapes through
-    /// `Scan.timeOfDay`. nil `out` for empty or no-value; false for an invalid time.
-    @inline(__always)
-    mutating func time(_ out: inout (Int, Int64)?) -> Bool {
-        if exhausted { return false }
-        let s = i
-        if s &+ 16 <= n, let t = Scan.time15(p, s) {
+    /// `Scan.timeOfDay`. nil `out` for empty or no-value.
+    @_transparent
+    static func time(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout (Int, Int64)?) -> Int {
+        if let t = Scan.time15(p, s) {
             out = t
-            _ = finish(s &+ 15)
-            return true
+            return s &+ 16
         }
-        return timeOther(&out)
+        return timeOther(p, s, m, &out)
     }
 
     /// `time` for any other shape.
-    @inline(never)
-    mutating func timeOther(_ out: inout (Int, Int64)?) -> Bool {
-        guard let f = field() else { out = nil; return true }
-        switch Scan.timeOfDay(f) {
-        case .value(let a, let b): out = (a, b); return true
-        case .noValue: out = nil; return true
-        case .invalid: return false
+    @usableFromInline @inline(never)
+    static func timeOther(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout (Int, Int64)?) -> Int {
+        guard let j = comma(p, s, m) else { return -1 }
+        if j == s { out = nil; return s &+ 1 }
+        switch Scan.timeOfDay(UnsafeRawBufferPointer(start: p + s, count: j &- s)) {
+        case .value(let a, let b): out = (a, b)
+        case .noValue: out = nil
+        case .invalid: return -1
         }
+        return j &+ 1
     }
 
     /// `MessageContents.parse` up to the comma (never fails on a present field).
-    @inline(__always)
-    mutating func contents(_ out: inout MessageContents, _ letter: inout UInt8) -> Bool {
-        if exhausted { return false }
-        var j = i
-        var m: UInt16 = 0
+    @_transparent
+    static func contents(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout MessageContents, _ letter: inout UInt8) -> Int {
+        if s >= m { return -1 }
+        var j = s
+        var bits: UInt16 = 0
         var l: UInt8 = 0
-        while j < e {
+        while true {
             let b = p[j]
             if b == 44 { break }
-            m |= MessageContents.bit(b)
+            bits |= MessageContents.bit(b)
             if b == UInt8(ascii: "C") || b == UInt8(ascii: "E") || b == UInt8(ascii: "O") { l = b }
-            j += 1
+            j &+= 1
         }
-        _ = finish(j)
-        out = MessageContents(rawValue: m)
+        out = MessageContents(rawValue: bits)
         letter = l
-        return true
+        return j &+ 1
     }
 
-    /// `Scan.conditions` up to the comma; false on a non-hex byte.
-    @inline(__always)
-    mutating func conditions(_ out: inout UInt32) -> Bool {
-        if exhausted { return false }
-        var j = i
+    /// `Scan.conditions` up to the comma: hex pairs, the first 8 digits kept; -1 on a non-hex byte.
+    @_transparent
+    static func conditions(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout UInt32) -> Int {
+        if s >= m { return -1 }
+        var j = s
         var v: UInt32 = 0
-        var n = 0
-        while j < e {
+        while true {
             let b = p[j]
+            if b == 44 { break }
             let d: UInt8
-            if b &- 48 <= 9 { d = b &- 48 } else if b &- 65 <= 5 { d = b &- 55 } else if b &- 97 <= 5 { d = b &- 87 } else { break }
-            if n < 8 { v = v << 4 | UInt32(d) }
-            n += 1
-            j += 1
+            if b &- 48 <= 9 { d = b &- 48 } else if b &- 65 <= 5 { d = b &- 55 } else if b &- 97 <= 5 { d = b &- 87 } else { return -1 }
+            if j &- s < 8 { v = v << 4 | UInt32(d) }
+            j &+= 1
         }
-        if !finish(j) { return false }
         out = v
-        return true
+        return j &+ 1
     }
 }
 
@@ -224,49 +158,93 @@ extension Level1Parser {
         return .update(try parseUpdate(line, summary: summary, receiveTime: receiveTime))
     }
 
+    /// The longest line the fast path copies (longer lines take the generic path).
+    @usableFromInline static let fastLineLimit = 480
+
     /// The straight-line parse of a default-fieldset `Q`/`P` line into `u` (every field written).
     /// false, with `u` untouched, when the line is not ordinary: then `parseUpdate` decides.
     @usableFromInline
     mutating func parseQPFast(_ line: UnsafeRawBufferPointer, summary: Bool, receiveTime: Nanos, into u: inout Level1Update) -> Bool {
-        guard line.count > 0, let b = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
-        var e = line.count
-        if b[e - 1] == 44 { e -= 1 }
-        // The type field is one byte and a comma follows (checked by the caller); a line `Q,` has no symbol.
-        if e <= 1 { return false }
-        var c = L1FastCursor(b, end: e, count: line.count, start: 2)
-        let (symAt, symCount) = c.symbol()
-        if symCount == 0 { return false }
+        let n = line.count
+        guard n > 2, n <= Self.fastLineLimit, let src = line.baseAddress else { return false }
+        return withUnsafeTemporaryAllocation(byteCount: Self.fastLineLimit &+ 32, alignment: 16) { buf in
+            let p = buf.baseAddress!
+            p.copyMemory(from: src, byteCount: n)
+            var m = n
+            if p.load(fromByteOffset: n &- 1, as: UInt8.self) != 44 {
+                p.storeBytes(of: 44, toByteOffset: n, as: UInt8.self)
+                m = n &+ 1
+            }
+            p.storeBytes(of: UInt64(0), toByteOffset: m, as: UInt64.self)
+            p.storeBytes(of: UInt64(0), toByteOffset: m &+ 8, as: UInt64.self)
+            return parseQPFast(p.assumingMemoryBound(to: UInt8.self), m, summary: summary, receiveTime: receiveTime, into: &u)
+        }
+    }
+
+    /// `parseQPFast` on the padded copy `p[0..<m]` (see `L1Field`).
+    @inline(__always)
+    mutating func parseQPFast(_ p: UnsafePointer<UInt8>, _ m: Int, summary: Bool, receiveTime: Nanos, into u: inout Level1Update) -> Bool {
+        // The type field is one byte and a comma follows (checked by the caller).
+        guard let sym = symbols.symbol(p, at: 2, end: m) else { return false }
+        var s = sym.next
         var mrt: Price?, mrtSize: UInt32?, mrtTime: (Int, Int64)?, mrtMC: UInt64?, totalVolume: UInt64?
         var bid: Price?, bidSize: UInt32?, ask: Price?, askSize: UInt32?
         var open: Price?, high: Price?, low: Price?, close: Price?
         var contents = MessageContents(), letter: UInt8 = 0, cond: UInt32 = 0
-        guard c.price(&mrt), c.size(&mrtSize), c.time(&mrtTime), c.uint(&mrtMC), c.uint(&totalVolume),
-              c.price(&bid), c.size(&bidSize), c.price(&ask), c.size(&askSize),
-              c.price(&open), c.price(&high), c.price(&low), c.price(&close),
-              c.contents(&contents, &letter), c.conditions(&cond) else { return false }
-        let sym = symbols.symbol(b, at: symAt, count: symCount, end: line.count)
+        s = L1Field.price(p, s, m, &mrt); if s < 0 { return false }
+        s = L1Field.size(p, s, m, &mrtSize); if s < 0 { return false }
+        s = L1Field.time(p, s, m, &mrtTime); if s < 0 { return false }
+        s = L1Field.uint(p, s, m, &mrtMC); if s < 0 { return false }
+        s = L1Field.uint(p, s, m, &totalVolume); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &bid); if s < 0 { return false }
+        s = L1Field.size(p, s, m, &bidSize); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &ask); if s < 0 { return false }
+        s = L1Field.size(p, s, m, &askSize); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &open); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &high); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &low); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &close); if s < 0 { return false }
+        s = L1Field.contents(p, s, m, &contents, &letter); if s < 0 { return false }
+        s = L1Field.conditions(p, s, m, &cond); if s < 0 { return false }
         // As parseUpdate with: no Most Recent Trade Date, no Bid/Ask Time, Message Contents present.
         var tradeTime: Nanos?
-        if let (s, n) = mrtTime { tradeTime = timeOnTradingDate(s, n) }
+        if let (t, ns) = mrtTime { tradeTime = timeOnTradingDate(t, ns) }
         let hasTrade = letter != 0 && mrt != nil
         let hasQuote = contents.rawValue & (MessageContents.bid.rawValue | MessageContents.ask.rawValue) != 0
-        let qt = hasTrade ? tradeTime : nil
         let zero = Price(raw: 0)
+        let b = bid ?? zero, a = ask ?? zero, last = mrt ?? zero, volume = totalVolume ?? 0
         u.isSummary = summary
-        u.symbol = sym
+        u.symbol = sym.symbol
         u.contents = contents
         u.hasTrade = hasTrade
         if hasTrade {
-            u.tradeSlot = Trade(symbol: sym, eventTime: tradeTime ?? receiveTime, receiveTime: receiveTime, price: mrt ?? zero,
-                                size: mrtSize ?? 0, totalVolume: totalVolume ?? 0, bid: bid ?? zero, ask: ask ?? zero,
-                                tickID: 0, basis: letter, marketCenter: UInt16(truncatingIfNeeded: mrtMC ?? 0),
-                                conditions: cond, aggressor: 0)
+            u.tradeSlot.symbol = sym.symbol
+            u.tradeSlot.eventTime = tradeTime ?? receiveTime
+            u.tradeSlot.receiveTime = receiveTime
+            u.tradeSlot.price = last
+            u.tradeSlot.size = mrtSize ?? 0
+            u.tradeSlot.totalVolume = volume
+            u.tradeSlot.bid = b
+            u.tradeSlot.ask = a
+            u.tradeSlot.tickID = 0
+            u.tradeSlot.basis = letter
+            u.tradeSlot.marketCenter = UInt16(truncatingIfNeeded: mrtMC ?? 0)
+            u.tradeSlot.conditions = cond
+            u.tradeSlot.aggressor = 0
+            u.tradeSlot.seq = 0
         }
         u.hasQuote = hasQuote
         if hasQuote {
-            u.quoteSlot = Quote(symbol: sym, eventTime: qt ?? receiveTime, receiveTime: receiveTime, bid: bid ?? zero,
-                                bidSize: bidSize ?? 0, ask: ask ?? zero, askSize: askSize ?? 0, last: mrt ?? zero,
-                                totalVolume: totalVolume ?? 0)
+            u.quoteSlot.symbol = sym.symbol
+            u.quoteSlot.eventTime = (hasTrade ? tradeTime : nil) ?? receiveTime
+            u.quoteSlot.receiveTime = receiveTime
+            u.quoteSlot.bid = b
+            u.quoteSlot.bidSize = bidSize ?? 0
+            u.quoteSlot.ask = a
+            u.quoteSlot.askSize = askSize ?? 0
+            u.quoteSlot.last = last
+            u.quoteSlot.totalVolume = volume
+            u.quoteSlot.seq = 0
         }
         u.open = open; u.high = high; u.low = low; u.close = close
         u.totalVolume = totalVolume

@@ -25,30 +25,55 @@ struct Level1SymbolCache: Sendable {
 
     @usableFromInline init() {}
 
-    /// The symbol of `p[at..<at+count]`, bytes already checked by `Symbol(bytes:)` rules; `end` bounds
-    /// the reads (the line's byte count).
+    /// The symbol field at `p + at` of a padded line (see `L1Field`: it ends with a comma and 16 zero
+    /// bytes follow) and the offset after its comma; nil when the field is missing or breaks the
+    /// `Symbol(bytes:)` rules (1...64 bytes of printable ASCII without space). Bytes are checked only
+    /// when the symbol is not in the cache: a hit is exact, so its bytes were checked when it went in.
     @inlinable @inline(__always)
-    mutating func symbol(_ p: UnsafePointer<UInt8>, at: Int, count: Int, end: Int) -> Symbol {
-        if count > 15 {
-            return Symbol(unchecked: String(decoding: UnsafeRawBufferPointer(start: p + at, count: count), as: UTF8.self))
+    mutating func symbol(_ p: UnsafePointer<UInt8>, at: Int, end m: Int) -> (symbol: Symbol, next: Int)? {
+        let w0 = Scan.word(p + at)
+        let c0 = Scan.zeroByteFlags(w0 ^ 0x2C2C_2C2C_2C2C_2C2C)
+        var lo = w0, hi: UInt64 = 0, count: Int
+        if c0 != 0 {
+            count = c0.trailingZeroBitCount &>> 3
+            if count == 0 { return nil }
+            lo &= (1 &<< UInt64(count &* 8)) &- 1
+        } else {
+            let w1 = Scan.word(p + (at &+ 8))
+            let c1 = Scan.zeroByteFlags(w1 ^ 0x2C2C_2C2C_2C2C_2C2C)
+            if c1 == 0 { return longSymbol(p, at: at, end: m) }
+            let k = c1.trailingZeroBitCount &>> 3
+            count = 8 &+ k
+            hi = w1 & ((1 &<< UInt64(k &* 8)) &- 1)
         }
-        var lo = Scan.load8(p, at, end: end)
-        var hi = count > 8 ? Scan.load8(p, at &+ 8, end: end) : 0
-        if count < 8 { lo &= (1 &<< UInt64(count &* 8)) &- 1 }
-        if count > 8 { hi &= (1 &<< UInt64((count &- 8) &* 8)) &- 1 }
         hi |= UInt64(count) &<< 56
-        return lookup(lo, hi, p, at, count)
-    }
-
-    @inlinable @inline(__always)
-    mutating func lookup(_ lo: UInt64, _ hi: UInt64, _ p: UnsafePointer<UInt8>, _ at: Int, _ count: Int) -> Symbol {
         let h = (lo &* 0x9E37_79B9_7F4A_7C15) ^ (hi &* 0xC2B2_AE3D_27D4_EB4F)
         let set = Int(truncatingIfNeeded: h &>> UInt64(64 &- Self.setBits)) &<< 1
         if set < entries.count {
-            if entries[set].lo == lo && entries[set].hi == hi { return entries[set].symbol }
-            if entries[set &+ 1].lo == lo && entries[set &+ 1].hi == hi { return entries[set &+ 1].symbol }
+            if entries[set].lo == lo && entries[set].hi == hi { return (entries[set].symbol, at &+ count &+ 1) }
+            if entries[set &+ 1].lo == lo && entries[set &+ 1].hi == hi { return (entries[set &+ 1].symbol, at &+ count &+ 1) }
         }
-        return insert(lo, hi, set, Symbol(unchecked: String(decoding: UnsafeRawBufferPointer(start: p + at, count: count), as: UTF8.self)))
+        guard let s = miss(lo, hi, set, p, at: at, count: count) else { return nil }
+        return (s, at &+ count &+ 1)
+    }
+
+    /// A symbol of 16 bytes or more (not cached), or a missing field.
+    @usableFromInline @inline(never)
+    func longSymbol(_ p: UnsafePointer<UInt8>, at: Int, end m: Int) -> (symbol: Symbol, next: Int)? {
+        guard at < m else { return nil }
+        var j = at
+        while p[j] != 44 { j &+= 1 }  // p[m - 1] is a comma
+        let f = UnsafeRawBufferPointer(start: p + at, count: j &- at)
+        guard (try? Symbol.validate(f)) != nil else { return nil }
+        return (Symbol(unchecked: String(decoding: f, as: UTF8.self)), j &+ 1)
+    }
+
+    /// A symbol not in the cache: checked, built and put in (nil when the bytes are not a symbol).
+    @usableFromInline @inline(never)
+    mutating func miss(_ lo: UInt64, _ hi: UInt64, _ set: Int, _ p: UnsafePointer<UInt8>, at: Int, count: Int) -> Symbol? {
+        let f = UnsafeRawBufferPointer(start: p + at, count: count)
+        guard (try? Symbol.validate(f)) != nil else { return nil }
+        return insert(lo, hi, set, Symbol(unchecked: String(decoding: f, as: UTF8.self)))
     }
 
     @usableFromInline

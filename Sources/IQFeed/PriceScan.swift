@@ -76,7 +76,7 @@ extension Scan {
     /// `price16` on `p[s..<s+16]` (all readable).
     @inlinable @inline(__always)
     static func price16(_ p: UnsafePointer<UInt8>, _ s: Int) -> Price16 {
-        price16(UnsafeRawPointer(p + s).loadUnaligned(as: UInt64.self).littleEndian,
-                UnsafeRawPointer(p + (s &+ 8)).loadUnaligned(as: UInt64.self).littleEndian, s)
+        price16(Scan.word(p + s),
+                Scan.word(p + (s &+ 8)), s)
     }
 }

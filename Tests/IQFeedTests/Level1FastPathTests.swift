@@ -85,7 +85,10 @@ import MarketData
         let contents = ["", "C", "E", "O", "b", "a", "ba", "Cba", "Obv", "Cbaohlcv", "xyz", "CE", "v"]
         let conds = ["", "01", "8717", "873D17", "abcdef12", "0123456789ABCDEF", "g1", "1-", "01 "]
         let symbols = ["SPY", "@ESZ26", "", " SPY", "SP Y", "SPY\u{7F}", "A", String(repeating: "X", count: 64),
-                       String(repeating: "X", count: 65), "é", "QQQ2612R400000", "BRK.B"]
+                       String(repeating: "X", count: 65), "é", "QQQ2612R400000", "BRK.B",
+                       // Around the 8- and 16-byte words the symbol is read in, and bytes that end or break it.
+                       "ABCDEFG", "ABCDEFGH", "ABCDEFGHI", String(repeating: "Y", count: 15), String(repeating: "Y", count: 16),
+                       String(repeating: "Y", count: 17), "SP\u{0}Y", "\u{0}", "SPY\u{0}", "ABCDEFGH\u{0}"]
         func line(_ f: [String]) -> String { "Q," + f.joined(separator: ",") + "," }
         let fields = base.split(separator: ",", omittingEmptySubsequences: false).dropFirst().dropLast().map(String.init)
         #expect(fields.count == 16)
@@ -98,6 +101,12 @@ import MarketData
                 lines.append(String(line(f).dropLast()))  // field at the very end of the line, no trailing comma
                 lines.append(line(Array(f.prefix(i + 1))))  // line ends right after this field
             }
+        }
+        // Lines around the longest one the fast path copies (longer ones take the generic path).
+        for extra in [Level1Parser.fastLineLimit - base.utf8.count - 1, Level1Parser.fastLineLimit - base.utf8.count,
+                      Level1Parser.fastLineLimit - base.utf8.count + 1, 2000] {
+            lines.append(base + String(repeating: "9", count: extra) + ",")
+            lines.append(base + String(repeating: "9", count: extra))
         }
         var (fast, generic) = try Self.parsers()
         var values = 0, errors = 0
