@@ -18,13 +18,31 @@ import MarketData
 /// (at most `m`) and returns the offset after the field's comma, or -1 to give up.
 @usableFromInline
 enum L1Field {
-    /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). The common shapes
-    /// inline (`Scan.price16`); the rest out of line, so that the seven reads stay small.
+    /// A price as `Scan.fastPrice` accepts it (nil `out` for an empty field). Inline: an empty field, and
+    /// the guess that the price has the shape of the one before it (`Scan.shapedPrice`); then the general
+    /// reader, out of line, which also takes the new shape.
     @_transparent
-    static func price(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?) -> Int {
-        switch Scan.price16(Scan.word(p + s), Scan.word(p + (s &+ 8)), s) {
-        case .value(let raw, let comma):
+    static func price(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout PriceShape) -> Int {
+        let w0 = Scan.word(p + s)
+        if UInt8(truncatingIfNeeded: w0) == 44 {
+            out = nil
+            return s &+ 1
+        }
+        if let raw = Scan.shapedPrice(w0, Scan.word(p + (s &+ 8)), shape) {
             out = Price(raw: raw)
+            return s &+ shape.next
+        }
+        return priceUnshaped(p, s, m, &out, &shape)
+    }
+
+    /// `price` when the guessed shape does not hold: the 16-byte reader (`Scan.price16`) for the common
+    /// shapes, `priceOther` for the rest.
+    @usableFromInline @inline(never)
+    static func priceUnshaped(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout PriceShape) -> Int {
+        switch Scan.price16(Scan.word(p + s), Scan.word(p + (s &+ 8)), s) {
+        case .value(let raw, let comma, let il):
+            out = Price(raw: raw)
+            shape = PriceShape.of(start: s, comma: comma, intDigits: il)
             return comma &+ 1
         case .empty:
             out = nil
@@ -191,19 +209,19 @@ extension Level1Parser {
         var bid: Price?, bidSize: UInt32?, ask: Price?, askSize: UInt32?
         var open: Price?, high: Price?, low: Price?, close: Price?
         var contents = MessageContents(), letter: UInt8 = 0, cond: UInt32 = 0
-        s = L1Field.price(p, s, m, &mrt); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &mrt, &priceShape); if s < 0 { return false }
         s = L1Field.size(p, s, m, &mrtSize); if s < 0 { return false }
         s = L1Field.time(p, s, m, &mrtTime); if s < 0 { return false }
         s = L1Field.uint(p, s, m, &mrtMC); if s < 0 { return false }
         s = L1Field.uint(p, s, m, &totalVolume); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &bid); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &bid, &priceShape); if s < 0 { return false }
         s = L1Field.size(p, s, m, &bidSize); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &ask); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &ask, &priceShape); if s < 0 { return false }
         s = L1Field.size(p, s, m, &askSize); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &open); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &high); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &low); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &close); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &open, &priceShape); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &high, &priceShape); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &low, &priceShape); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &close, &priceShape); if s < 0 { return false }
         s = L1Field.contents(p, s, m, &contents, &letter); if s < 0 { return false }
         s = L1Field.conditions(p, s, m, &cond); if s < 0 { return false }
         // As parseUpdate with: no Most Recent Trade Date, no Bid/Ask Time, Message Contents present.

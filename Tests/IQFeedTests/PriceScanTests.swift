@@ -59,9 +59,10 @@ import MarketData
             case .empty:
                 empties += 1
                 #expect(commaAt == 0, "\(f)")
-            case .value(let raw, let comma):
+            case .value(let raw, let comma, let intDigits):
                 values += 1
                 #expect(terminated && comma == commaAt && Self.inShape(field), "\(f)")
+                #expect(intDigits == (field.firstIndex(of: 46) ?? field.count), "\(f)")
                 let want = field.withUnsafeBytes { b in (try? Price.parse(b)) ?? nil }
                 #expect(want == Price(raw: raw), "\(String(decoding: field, as: UTF8.self))")
             case .other:
@@ -84,8 +85,8 @@ import MarketData
                     let got = buf.withUnsafeBufferPointer { Scan.price16($0.baseAddress!, 0) }
                     let ok = il <= 7 && fl <= 7 && il + max(fl, 0) > 0
                     switch got {
-                    case .value(let raw, let comma):
-                        #expect(ok && comma == f.count, "\(il).\(fl)")
+                    case .value(let raw, let comma, let intDigits):
+                        #expect(ok && comma == f.count && intDigits == il, "\(il).\(fl)")
                         let want = f.withUnsafeBytes { b in (try? Price.parse(b)) ?? nil }
                         #expect(want == Price(raw: raw), "\(il).\(fl) \(d)")
                     case .empty: #expect(f.isEmpty, "empty for \(il).\(fl)")
@@ -94,6 +95,33 @@ import MarketData
                 }
             }
         }
+    }
+
+    /// `Scan.shapedPrice` under every shape accepts a field exactly when `price16` reads it with that
+    /// shape (`d{il}.d{fl}`, a comma after), and then gives the same value; `.none` accepts nothing.
+    @Test func shapedPriceAcceptsExactlyItsShape() throws {
+        var r = SplitMix64(seed: 0x5A_9ED)
+        var accepted = 0, refused = 0
+        let shapes = (0..<64).map { PriceShape.table[$0] } + [PriceShape.none]
+        for n in 0..<30_000 {
+            var buf = Self.randomField(&r)
+            if n % 9 != 0 { buf.append(44) }
+            while buf.count < 16 { buf.append(UInt8(r.next() & 0xFF)) }
+            let w0 = buf.withUnsafeBytes { Scan.word($0.baseAddress!) }
+            let w1 = buf.withUnsafeBytes { Scan.word($0.baseAddress! + 8) }
+            let general = Scan.price16(w0, w1, 0)
+            for (k, shape) in shapes.enumerated() {
+                let got = Scan.shapedPrice(w0, w1, shape)
+                var want: Int64?
+                if k < 64, case .value(let raw, let comma, let il) = general, il == k / 8, comma - il - 1 == k % 8, il >= 1, k % 8 >= 1, il + k % 8 <= 8 {
+                    want = raw
+                    #expect(PriceShape.of(start: 0, comma: comma, intDigits: il).next == shape.next)
+                }
+                #expect(got == want, "shape \(k / 8).\(k % 8) on \(String(decoding: buf.prefix(12), as: UTF8.self))")
+                if got != nil { accepted += 1 } else { refused += 1 }
+            }
+        }
+        #expect(accepted > 2_000 && refused > 1_000_000)
     }
 
     /// Default-fieldset lines whose seven prices are random (0-9 decimals, negative, empty, junk), with
