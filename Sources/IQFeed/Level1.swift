@@ -141,8 +141,8 @@ public struct Level1Parser: Sendable {
     @usableFromInline var lastTSecond = -1
     /// Symbols of recent `Q`/`P` lines (fast path), so a repeated symbol does not build a String.
     @usableFromInline var symbols = Level1SymbolCache()
-    /// The shape of the last price the fast path read (see `PriceShape`).
-    @usableFromInline var priceShape = PriceShape.none
+    /// The price shapes the fast path guesses from (see `PriceShape`).
+    @usableFromInline let priceShapes = PriceShape.table
 
     /// `now` (UTC ns) seeds the Eastern trading date used until the first `T` line.
     public init(now: Nanos = 0) {

@@ -22,27 +22,27 @@ enum L1Field {
     /// the guess that the price has the shape of the one before it (`Scan.shapedPrice`); then the general
     /// reader, out of line, which also takes the new shape.
     @_transparent
-    static func price(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout PriceShape) -> Int {
+    static func price(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout UnsafePointer<PriceShape>, _ shapes: UnsafePointer<PriceShape>) -> Int {
         let w0 = Scan.word(p + s)
         if UInt8(truncatingIfNeeded: w0) == 44 {
             out = nil
             return s &+ 1
         }
-        if let raw = Scan.shapedPrice(w0, Scan.word(p + (s &+ 8)), shape) {
+        if let raw = Scan.shapedPrice(w0, Scan.word(p + (s &+ 8)), shape.pointee) {
             out = Price(raw: raw)
-            return s &+ shape.next
+            return s &+ shape.pointee.next
         }
-        return priceUnshaped(p, s, m, &out, &shape)
+        return priceUnshaped(p, s, m, &out, &shape, shapes)
     }
 
     /// `price` when the guessed shape does not hold: the 16-byte reader (`Scan.price16`) for the common
     /// shapes, `priceOther` for the rest.
     @usableFromInline @inline(never)
-    static func priceUnshaped(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout PriceShape) -> Int {
+    static func priceUnshaped(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout UnsafePointer<PriceShape>, _ shapes: UnsafePointer<PriceShape>) -> Int {
         switch Scan.price16(Scan.word(p + s), Scan.word(p + (s &+ 8)), s) {
         case .value(let raw, let comma, let il):
             out = Price(raw: raw)
-            shape = PriceShape.of(start: s, comma: comma, intDigits: il)
+            shape = shapes + PriceShape.index(start: s, comma: comma, intDigits: il)
             return comma &+ 1
         case .empty:
             out = nil
@@ -205,25 +205,31 @@ extension Level1Parser {
         // The type field is one byte and a comma follows (checked by the caller).
         guard let sym = symbols.symbol(p, at: 2, end: m) else { return false }
         var s = sym.next
+        // The shape of this symbol's last price (prices after the first of a line: of the price before).
+        let shapes = priceShapes.base
+        let known = sym.slot >= 0 ? symbols.shape(at: sym.slot) : 0
+        var shape = shapes + Int(known)
         var mrt: Price?, mrtSize: UInt32?, mrtTime: (Int, Int64)?, mrtMC: UInt64?, totalVolume: UInt64?
         var bid: Price?, bidSize: UInt32?, ask: Price?, askSize: UInt32?
         var open: Price?, high: Price?, low: Price?, close: Price?
         var contents = MessageContents(), letter: UInt8 = 0, cond: UInt32 = 0
-        s = L1Field.price(p, s, m, &mrt, &priceShape); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &mrt, &shape, shapes); if s < 0 { return false }
         s = L1Field.size(p, s, m, &mrtSize); if s < 0 { return false }
         s = L1Field.time(p, s, m, &mrtTime); if s < 0 { return false }
         s = L1Field.uint(p, s, m, &mrtMC); if s < 0 { return false }
         s = L1Field.uint(p, s, m, &totalVolume); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &bid, &priceShape); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &bid, &shape, shapes); if s < 0 { return false }
         s = L1Field.size(p, s, m, &bidSize); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &ask, &priceShape); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &ask, &shape, shapes); if s < 0 { return false }
         s = L1Field.size(p, s, m, &askSize); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &open, &priceShape); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &high, &priceShape); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &low, &priceShape); if s < 0 { return false }
-        s = L1Field.price(p, s, m, &close, &priceShape); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &open, &shape, shapes); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &high, &shape, shapes); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &low, &shape, shapes); if s < 0 { return false }
+        s = L1Field.price(p, s, m, &close, &shape, shapes); if s < 0 { return false }
         s = L1Field.contents(p, s, m, &contents, &letter); if s < 0 { return false }
         s = L1Field.conditions(p, s, m, &cond); if s < 0 { return false }
+        let now = UInt8(truncatingIfNeeded: shape - shapes)
+        if now != known && sym.slot >= 0 { symbols.setShape(now, at: sym.slot) }
         // As parseUpdate with: no Most Recent Trade Date, no Bid/Ask Time, Message Contents present.
         var tradeTime: Nanos?
         if let (t, ns) = mrtTime { tradeTime = timeOnTradingDate(t, ns) }

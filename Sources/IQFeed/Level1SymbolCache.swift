@@ -20,6 +20,8 @@ struct Level1SymbolCache: Sendable {
 
     @usableFromInline static let setBits = 11
     @usableFromInline var entries: [Entry] = []
+    /// Per entry, the `PriceShape.table` index of the symbol's last price (0: none yet).
+    @usableFromInline var shapes: [UInt8] = []
     /// Symbols built (lookups that missed), for tests.
     @usableFromInline var misses: UInt64 = 0
 
@@ -30,7 +32,7 @@ struct Level1SymbolCache: Sendable {
     /// `Symbol(bytes:)` rules (1...64 bytes of printable ASCII without space). Bytes are checked only
     /// when the symbol is not in the cache: a hit is exact, so its bytes were checked when it went in.
     @inlinable @inline(__always)
-    mutating func symbol(_ p: UnsafePointer<UInt8>, at: Int, end m: Int) -> (symbol: Symbol, next: Int)? {
+    mutating func symbol(_ p: UnsafePointer<UInt8>, at: Int, end m: Int) -> (symbol: Symbol, next: Int, slot: Int)? {
         let w0 = Scan.word(p + at)
         let c0 = Scan.zeroByteFlags(w0 ^ 0x2C2C_2C2C_2C2C_2C2C)
         var lo = w0, hi: UInt64 = 0, count: Int
@@ -50,22 +52,22 @@ struct Level1SymbolCache: Sendable {
         let h = (lo &* 0x9E37_79B9_7F4A_7C15) ^ (hi &* 0xC2B2_AE3D_27D4_EB4F)
         let set = Int(truncatingIfNeeded: h &>> UInt64(64 &- Self.setBits)) &<< 1
         if set < entries.count {
-            if entries[set].lo == lo && entries[set].hi == hi { return (entries[set].symbol, at &+ count &+ 1) }
-            if entries[set &+ 1].lo == lo && entries[set &+ 1].hi == hi { return (entries[set &+ 1].symbol, at &+ count &+ 1) }
+            if entries[set].lo == lo && entries[set].hi == hi { return (entries[set].symbol, at &+ count &+ 1, set) }
+            if entries[set &+ 1].lo == lo && entries[set &+ 1].hi == hi { return (entries[set &+ 1].symbol, at &+ count &+ 1, set &+ 1) }
         }
         guard let s = miss(lo, hi, set, p, at: at, count: count) else { return nil }
-        return (s, at &+ count &+ 1)
+        return (s, at &+ count &+ 1, set)
     }
 
     /// A symbol of 16 bytes or more (not cached), or a missing field.
     @usableFromInline @inline(never)
-    func longSymbol(_ p: UnsafePointer<UInt8>, at: Int, end m: Int) -> (symbol: Symbol, next: Int)? {
+    func longSymbol(_ p: UnsafePointer<UInt8>, at: Int, end m: Int) -> (symbol: Symbol, next: Int, slot: Int)? {
         guard at < m else { return nil }
         var j = at
         while p[j] != 44 { j &+= 1 }  // p[m - 1] is a comma
         let f = UnsafeRawBufferPointer(start: p + at, count: j &- at)
         guard (try? Symbol.validate(f)) != nil else { return nil }
-        return (Symbol(unchecked: String(decoding: f, as: UTF8.self)), j &+ 1)
+        return (Symbol(unchecked: String(decoding: f, as: UTF8.self)), j &+ 1, -1)
     }
 
     /// A symbol not in the cache: checked, built and put in (nil when the bytes are not a symbol).
@@ -80,10 +82,20 @@ struct Level1SymbolCache: Sendable {
     mutating func insert(_ lo: UInt64, _ hi: UInt64, _ set: Int, _ s: Symbol) -> Symbol {
         if entries.isEmpty {
             entries = Array(repeating: Entry(lo: 0, hi: 0, symbol: s), count: 2 &<< Self.setBits)
+            shapes = Array(repeating: 0, count: 2 &<< Self.setBits)
         }
         misses &+= 1
         entries[set &+ 1] = entries[set]
         entries[set] = Entry(lo: lo, hi: hi, symbol: s)
+        shapes[set &+ 1] = shapes[set]
+        shapes[set] = 0
         return s
     }
+
+    /// The price shape kept for the entry at `slot` (a slot `symbol` returned).
+    @inlinable @inline(__always)
+    func shape(at slot: Int) -> UInt8 { shapes[slot] }
+
+    @inlinable @inline(__always)
+    mutating func setShape(_ shape: UInt8, at slot: Int) { shapes[slot] = shape }
 }

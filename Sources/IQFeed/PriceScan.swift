@@ -138,14 +138,29 @@ struct PriceShape: Sendable {
                   intLanes: ints, fracLanes: digits & ~ints, unit: Scan.scale(8 - il), next: c + 1)
     }
 
-    /// Every shape, at `il * 8 + fl` (il and fl 0...7).
-    @usableFromInline static let table: [PriceShape] = (0..<64).map { PriceShape(il: $0 / 8, fl: $0 % 8) }
+    /// Every shape, at `il * 8 + fl` (see `PriceShapeTable`).
+    @usableFromInline static let table = PriceShapeTable()
 
-    /// The shape of a price `price16` read: `intDigits` digits, the field's bytes up to `comma` from `start`.
+    /// The index in the table of the shape of a price `price16` read: `intDigits` digits, the field's bytes
+    /// from `start` up to `comma` (0 for no shape).
     @inlinable @inline(__always)
-    static func of(start: Int, comma: Int, intDigits il: Int) -> PriceShape {
+    static func index(start: Int, comma: Int, intDigits il: Int) -> Int {
         let fl = comma &- start &- il &- 1
-        return fl >= 1 && fl <= 7 ? table[il &* 8 &+ fl] : .none
+        return il >= 1 && fl >= 1 && il &+ fl <= 8 ? il &* 8 &+ fl : 0
+    }
+}
+
+/// Every `PriceShape`, at `il * 8 + fl` (il and fl 0...7; index 0 is `.none`). Made once and never
+/// written or freed after, so sharing it between threads is safe; a pointer, so that the fast path
+/// holds a shape as one register and changes it without copying 80 bytes.
+@usableFromInline
+struct PriceShapeTable: @unchecked Sendable {
+    @usableFromInline let base: UnsafePointer<PriceShape>
+
+    init() {
+        let t = UnsafeMutablePointer<PriceShape>.allocate(capacity: 64)
+        for i in 0..<64 { (t + i).initialize(to: PriceShape(il: i / 8, fl: i % 8)) }
+        base = UnsafePointer(t)
     }
 }
 

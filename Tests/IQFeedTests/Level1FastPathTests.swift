@@ -121,6 +121,25 @@ import MarketData
         #expect(fast.counters.failed == UInt64(errors))
     }
 
+    /// Prices whose shape changes between lines of one symbol and within a line (digits before and after
+    /// the dot), interleaved over symbols: the shape the fast path keeps per symbol is only ever a guess.
+    @Test func priceShapeChangesMatchGenericPath() throws {
+        let prices = ["9.9999", "10.0000", "99.99", "100.00", "1000.5", "1.25", "0.0001", "12345.678", "1234567.1",
+                      "7", "7.", "", "-1.25", "12345678.5", "3.141592", "31.41592", "314.1592"]
+        var rng = SplitMix64(seed: 0x5_4A9E)
+        var (fast, generic) = try Self.parsers()
+        var values = 0
+        for n in 0..<4000 {
+            let sym = ["SPY", "@ESZ26", "AAPL", "X"][n % 4]
+            func p() -> String { prices[Int(rng.next() % UInt64(prices.count))] }
+            let line = "Q,\(sym),\(p()),100,10:00:00.000001,1,1000,\(p()),5,\(p()),6,\(p()),\(p()),\(p()),\(p()),Cba,01,"
+            let (f, g) = Self.both(Array(line.utf8), &fast, &generic)
+            #expect(f == g, "\(line)")
+            if case .value(.update) = f { values += 1 }
+        }
+        #expect(values == 4000)
+    }
+
     /// Seeded mutations of default-fieldset lines (digits, separators, signs, dots, truncation).
     @Test func mutatedLinesMatchGenericPath() throws {
         var corpus = try Fixture.lines("level1_Q").map { Array($0.utf8) }
