@@ -22,7 +22,8 @@ enum L1Field {
     /// the guess that the price has the shape of the one before it (`Scan.shapedPrice`); then the general
     /// reader, out of line, which also takes the new shape.
     @_transparent
-    static func price(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout UnsafePointer<PriceShape>, _ shapes: UnsafePointer<PriceShape>) -> Int {
+    static func price(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?,
+                      _ shape: inout UnsafePointer<PriceShape>, _ shapes: UnsafePointer<PriceShape>) -> Int {
         let w0 = Scan.word(p + s)
         if UInt8(truncatingIfNeeded: w0) == 44 {
             out = nil
@@ -38,7 +39,8 @@ enum L1Field {
     /// `price` when the guessed shape does not hold: the 16-byte reader (`Scan.price16`) for the common
     /// shapes, `priceOther` for the rest.
     @usableFromInline @inline(never)
-    static func priceUnshaped(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?, _ shape: inout UnsafePointer<PriceShape>, _ shapes: UnsafePointer<PriceShape>) -> Int {
+    static func priceUnshaped(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?,
+                              _ shape: inout UnsafePointer<PriceShape>, _ shapes: UnsafePointer<PriceShape>) -> Int {
         switch Scan.price16(Scan.word(p + s), Scan.word(p + (s &+ 8)), s) {
         case .value(let raw, let comma, let il):
             out = Price(raw: raw)

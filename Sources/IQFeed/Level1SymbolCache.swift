@@ -5,7 +5,7 @@ import MarketData
 ///
 /// Symbols of 1...15 bytes are cached (longer ones are built each time). The key is the bytes
 /// themselves (two words, zero-padded) with the length in the top byte, so a hit is exact: there
-/// are no false matches, only misses. 2-way set associative, 2,048 sets (64 KB, allocated on the
+/// are no false matches, only misses. 2-way set associative, 2,048 sets (128 KB, allocated on the
 /// first lookup): a miss puts the symbol in the set's first way and moves the previous one to the
 /// second, so the two most recent symbols of a set stay.
 @usableFromInline
@@ -62,20 +62,22 @@ struct Level1SymbolCache: Sendable {
     /// A symbol of 16 bytes or more (not cached), or a missing field.
     @usableFromInline @inline(never)
     func longSymbol(_ p: UnsafePointer<UInt8>, at: Int, end m: Int) -> (symbol: Symbol, next: Int, slot: Int)? {
-        guard at < m else { return nil }
-        var j = at
-        while p[j] != 44 { j &+= 1 }  // p[m - 1] is a comma
-        let f = UnsafeRawBufferPointer(start: p + at, count: j &- at)
-        guard (try? Symbol.validate(f)) != nil else { return nil }
-        return (Symbol(unchecked: String(decoding: f, as: UTF8.self)), j &+ 1, -1)
+        guard let j = L1Field.comma(p, at, m), let s = Self.build(p, at: at, count: j &- at) else { return nil }
+        return (s, j &+ 1, -1)
     }
 
     /// A symbol not in the cache: checked, built and put in (nil when the bytes are not a symbol).
     @usableFromInline @inline(never)
     mutating func miss(_ lo: UInt64, _ hi: UInt64, _ set: Int, _ p: UnsafePointer<UInt8>, at: Int, count: Int) -> Symbol? {
+        guard let s = Self.build(p, at: at, count: count) else { return nil }
+        return insert(lo, hi, set, s)
+    }
+
+    /// The bytes `p[at..<at+count]` as a `Symbol`, checked; nil when they break its rules.
+    static func build(_ p: UnsafePointer<UInt8>, at: Int, count: Int) -> Symbol? {
         let f = UnsafeRawBufferPointer(start: p + at, count: count)
         guard (try? Symbol.validate(f)) != nil else { return nil }
-        return insert(lo, hi, set, Symbol(unchecked: String(decoding: f, as: UTF8.self)))
+        return Symbol(unchecked: String(decoding: f, as: UTF8.self))
     }
 
     @usableFromInline
