@@ -46,7 +46,7 @@ enum L1Field {
             out = Price(raw: raw)
             shape = shapes + PriceShape.index(start: s, comma: comma, intDigits: il)
             return comma &+ 1
-        case .empty:
+        case .empty:  // not reached: `price` takes an empty field
             out = nil
             return s &+ 1
         case .other:
@@ -54,8 +54,8 @@ enum L1Field {
         }
     }
 
-    /// `price` for the shapes `Scan.price16` leaves (a sign, 8 or more digits in a run, a stray byte,
-    /// the line's end).
+    /// `price` for the shapes `Scan.price16` leaves (a sign, 8 or more digits in a run, a stray byte, a
+    /// missing field: `s == m`).
     @usableFromInline @inline(never)
     static func priceOther(_ p: UnsafePointer<UInt8>, _ s: Int, _ m: Int, _ out: inout Price?) -> Int {
         guard let j = comma(p, s, m) else { return -1 }
@@ -178,7 +178,9 @@ extension Level1Parser {
         return .update(try parseUpdate(line, summary: summary, receiveTime: receiveTime))
     }
 
-    /// The longest line the fast path copies (longer lines take the generic path).
+    /// The longest line the fast path copies (longer lines take the generic path; feed lines are ~100
+    /// bytes). The buffer holds the line, the comma added when it lacks one and 16 zero bytes (readers
+    /// read at most 16 bytes from a field start <= m), rounded up.
     @usableFromInline static let fastLineLimit = 480
 
     /// The straight-line parse of a default-fieldset `Q`/`P` line into `u` (every field written).
@@ -188,7 +190,7 @@ extension Level1Parser {
         let n = line.count
         guard n > 2, n <= Self.fastLineLimit, let src = line.baseAddress else { return false }
         return withUnsafeTemporaryAllocation(byteCount: Self.fastLineLimit &+ 32, alignment: 16) { buf in
-            let p = buf.baseAddress!
+            let p = UnsafeMutableRawPointer(buf.bindMemory(to: UInt8.self).baseAddress!)
             p.copyMemory(from: src, byteCount: n)
             var m = n
             if p.load(fromByteOffset: n &- 1, as: UInt8.self) != 44 {
@@ -207,7 +209,7 @@ extension Level1Parser {
         // The type field is one byte and a comma follows (checked by the caller).
         guard let sym = symbols.symbol(p, at: 2, end: m) else { return false }
         var s = sym.next
-        // The shape of this symbol's last price (prices after the first of a line: of the price before).
+        // The shape of the last price of this symbol `price16` read (then of the line's last such price).
         let shapes = priceShapes.base
         let known = sym.slot >= 0 ? symbols.shape(at: sym.slot) : 0
         var shape = shapes + Int(known)

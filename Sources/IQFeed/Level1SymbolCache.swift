@@ -22,7 +22,7 @@ struct Level1SymbolCache: Sendable {
     @usableFromInline var entries: [Entry] = []
     /// Per entry, the `PriceShape.table` index of the symbol's last price (0: none yet).
     @usableFromInline var shapes: [UInt8] = []
-    /// Symbols built (lookups that missed), for tests.
+    /// Symbols put in the cache (lookups of a valid symbol of 1...15 bytes that missed), for tests.
     @usableFromInline var misses: UInt64 = 0
 
     @usableFromInline init() {}
@@ -96,7 +96,7 @@ struct Level1SymbolCache: Sendable {
 
     /// The price shape kept for the entry at `slot` (a slot `symbol` returned).
     @inlinable @inline(__always)
-    func shape(at slot: Int) -> UInt8 { shapes[slot] }
+    func shape(at slot: Int) -> UInt8 { shapes[slot] & 63 }  // an index into the 64-entry table, whatever is stored
 
     @inlinable @inline(__always)
     mutating func setShape(_ shape: UInt8, at slot: Int) { shapes[slot] = shape }

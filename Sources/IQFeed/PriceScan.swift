@@ -1,7 +1,8 @@
-// The 16-byte price reader of the Level 1 fast path: the common unsigned shapes `ddd.dddd`,
-// `dd.dd`, `12`, `5.` (at most 7 integer and 7 fraction digits) followed by a comma, from two
-// 8-byte loads and no byte-at-a-time work. Anything else answers "not mine" and the caller's exact
-// reader decides, so this never produces a value the exact path would not.
+// The price readers of the Level 1 fast path. `Scan.shapedPrice` checks a guessed shape
+// (`PriceShape`: `d{il}.d{fl}` and a comma) in a few word operations. `Scan.price16`, for the rest,
+// reads the common unsigned shapes `ddd.dddd`, `dd.dd`, `12`, `5.` (at most 7 integer and 7 fraction
+// digits) followed by a comma, from two 8-byte loads and no byte-at-a-time work. Anything else answers
+// "not mine" and the caller's exact reader decides, so neither produces a value the exact path would not.
 
 /// What `Scan.price16` found at a field's start.
 @usableFromInline
@@ -74,7 +75,7 @@ extension Scan {
 }
 
 extension Scan {
-    /// `price16` on `p[s..<s+16]` (all readable).
+    /// `price16` on `p[s..<s+16]` (all readable); for tests (the fast path reads the words itself).
     @inlinable @inline(__always)
     static func price16(_ p: UnsafePointer<UInt8>, _ s: Int) -> Price16 {
         price16(Scan.word(p + s),
@@ -138,7 +139,7 @@ struct PriceShape: Sendable {
                   intLanes: ints, fracLanes: digits & ~ints, unit: Scan.scale(8 - il), next: c + 1)
     }
 
-    /// Every shape, at `il * 8 + fl` (see `PriceShapeTable`).
+    /// The shapes, at `il * 8 + fl` (see `PriceShapeTable`).
     @usableFromInline static let table = PriceShapeTable()
 
     /// The index in the table of the shape of a price `price16` read: `intDigits` digits, the field's bytes
@@ -150,14 +151,16 @@ struct PriceShape: Sendable {
     }
 }
 
-/// Every `PriceShape`, at `il * 8 + fl` (il and fl 0...7; index 0 is `.none`). Made once and never
-/// written or freed after, so sharing it between threads is safe; a pointer, so that the fast path
-/// holds a shape as one register and changes it without copying 80 bytes.
+/// 64 `PriceShape`s, at `il * 8 + fl` (il and fl 0...7): the 28 shapes with il and fl >= 1 and
+/// il + fl <= 8, and `.none` everywhere else (`PriceShape.index` never points at those but index 0).
+/// Made once (`PriceShape.table`) and never written or freed after, so sharing it between threads is
+/// safe; never write through `base`. A pointer, so that the fast path holds a shape as one register
+/// and changes it without copying 80 bytes.
 @usableFromInline
 struct PriceShapeTable: @unchecked Sendable {
     @usableFromInline let base: UnsafePointer<PriceShape>
 
-    init() {
+    fileprivate init() {
         let t = UnsafeMutablePointer<PriceShape>.allocate(capacity: 64)
         for i in 0..<64 { (t + i).initialize(to: PriceShape(il: i / 8, fl: i % 8)) }
         base = UnsafePointer(t)

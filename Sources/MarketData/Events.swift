@@ -5,6 +5,9 @@ public enum Side: UInt8, Sendable, Hashable {
 }
 
 /// A trade (IQFeed L1 `Q` with C/E/O in Message Contents, a history tick row, or a correction).
+///
+/// The L1 fast path (`IQFeed/Level1Fast.swift`) writes every field of `Trade` and `Quote` into reused
+/// slots, field by field: a new field must be written there too (`Level1InPlaceTests` counts them).
 public struct Trade: Sendable, Equatable {
     public var symbol: Symbol
     /// Event time from the feed, UTC ns.

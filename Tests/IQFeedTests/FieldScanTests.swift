@@ -59,6 +59,24 @@ import MarketData
 
     static func format2(_ v: UInt64) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
+    /// `Scan.zeroByteFlags` flags exactly the 0 bytes of a word (so XORed with commas, exactly the commas):
+    /// not 0x80, not 0x01 after a 0 (the short SWAR form's false match), every one of several.
+    @Test func zeroByteFlagsAreExact() {
+        var r = SplitMix64(seed: 0x2E80)
+        let special: [UInt8] = [0x00, 0x01, 0x2C, 0x7F, 0x80, 0x81, 0xAC, 0xFF]
+        for n in 0..<50_000 {
+            let bytes = (0..<8).map { _ in n % 2 == 0 ? special[Int(r.next() % UInt64(special.count))] : UInt8(r.next() & 0xFF) }
+            let w = bytes.withUnsafeBytes { Scan.word($0.baseAddress!) }
+            var want: UInt64 = 0
+            for (i, b) in bytes.enumerated() where b == 0 { want |= 0x80 << UInt64(i * 8) }
+            #expect(Scan.zeroByteFlags(w) == want, "\(bytes)")
+            let commas = Scan.zeroByteFlags(w ^ 0x2C2C_2C2C_2C2C_2C2C)
+            var wantCommas: UInt64 = 0
+            for (i, b) in bytes.enumerated() where b == 44 { wantCommas |= 0x80 << UInt64(i * 8) }
+            #expect(commas == wantCommas, "\(bytes)")
+        }
+    }
+
     @Test func cursorShortcutsMatchReferences() throws {
         var rng = SplitMix64(seed: 0xF1E1D)
         var checked = 0

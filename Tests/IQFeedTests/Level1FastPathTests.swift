@@ -102,12 +102,23 @@ import MarketData
                 lines.append(line(Array(f.prefix(i + 1))))  // line ends right after this field
             }
         }
-        // Lines around the longest one the fast path copies (longer ones take the generic path).
-        for extra in [Level1Parser.fastLineLimit - base.utf8.count - 1, Level1Parser.fastLineLimit - base.utf8.count,
-                      Level1Parser.fastLineLimit - base.utf8.count + 1, 2000] {
-            lines.append(base + String(repeating: "9", count: extra) + ",")
-            lines.append(base + String(repeating: "9", count: extra))
+        // Lines around the longest one the fast path copies (longer ones take the generic path): the filler
+        // in a field the fast path reads (Message Contents, then Conditions), so that the last reads reach
+        // the copy's end and its padding; with and without the trailing comma, and cut after the contents.
+        let head = fields.prefix(14).joined(separator: ",")
+        for end in Level1Parser.fastLineLimit - 3...Level1Parser.fastLineLimit + 1 {
+            let contents = "Cba" + String(repeating: "v", count: max(0, end - head.utf8.count - 2 - 3 - 4))
+            let withContents = "Q," + head + "," + contents + ",01,"
+            lines.append(withContents)
+            lines.append(String(withContents.dropLast()))
+            lines.append("Q," + head + "," + contents + ",")
+            let conds = String(repeating: "01", count: max(1, (end - head.utf8.count - 2 - 3 - 2) / 2))
+            lines.append("Q," + head + ",C," + conds + ",")
+            lines.append("Q," + head + ",C," + conds)
         }
+        #expect(lines.contains { $0.utf8.count == Level1Parser.fastLineLimit }
+                && lines.contains { $0.utf8.count == Level1Parser.fastLineLimit + 1 })
+        lines.append(base + String(repeating: "9", count: 2000))
         var (fast, generic) = try Self.parsers()
         var values = 0, errors = 0
         for l in lines {
@@ -138,6 +149,58 @@ import MarketData
             if case .value(.update) = f { values += 1 }
         }
         #expect(values == 4000)
+    }
+
+    /// Bytes with the high bit set where a comma, a dot or a digit would be (0xAC, 0xAE, 0xB0...0xB9 differ
+    /// from them only in that bit), and NULs, in every field: the word-at-a-time readers must not take them
+    /// for the ASCII byte. (Built as bytes: a String literal cannot hold a lone high byte.)
+    @Test func highBitAndNulBytesMatchGenericPath() throws {
+        let base = Array("Q,SPY,427.8550,300,13:29:35.963557,19,22748386,427.8500,500,427.8600,1200,427.2100,428.3800,427.1800,427.7000,C,01,".utf8)
+        var (fast, generic) = try Self.parsers()
+        var compared = 0
+        for i in 2..<base.count {
+            for b: UInt8 in [0x00, 0x80, 0xAC, 0xAE, 0xB0, 0xB5, 0xB9, 0xBA, 0xFF] {
+                var l = base
+                l[i] = b
+                let (f, g) = Self.both(l, &fast, &generic)
+                #expect(f == g, "byte \(b) at \(i)")
+                compared += 1
+            }
+        }
+        #expect(compared > 900)
+    }
+
+    /// An invalid symbol is never cached: seen twice it takes the generic path (and its error) both times,
+    /// and only the valid symbol after it is put in the cache.
+    @Test func invalidSymbolIsNeverCached() throws {
+        var (fast, generic) = try Self.parsers()
+        let rest = ",1.25,100,10:00:00.000001,1,1000,1.24,1,1.26,1,,,,,Cba,01,"
+        let before = fast.symbols.misses
+        for sym in ["SP Y", "SP Y", "SPY\u{7F}", "SPY\u{7F}"] {
+            let (f, g) = Self.both(Array(("Q," + sym + rest).utf8), &fast, &generic)
+            #expect(f == g, "\(sym)")
+            guard case .failure = f else { Issue.record("\(sym) parsed"); continue }
+        }
+        #expect(fast.symbols.misses == before)
+        let (f, g) = Self.both(Array(("Q,SPY" + rest).utf8), &fast, &generic)
+        #expect(f == g)
+        #expect(fast.symbols.misses == before + 1)
+    }
+
+    /// 9,000 symbols (more than the cache's 4,096 entries, so entries and their kept price shapes move and
+    /// are evicted) with prices of changing shapes: every update as the generic parser gives it.
+    @Test func symbolCacheEvictionsKeepValuesRight() throws {
+        var rng = SplitMix64(seed: 0xE71C7)
+        let prices = ["9.9999", "10.0000", "99.99", "100.00", "1000.5", "1.25", "0.0001", "12345.678", "", "7"]
+        var (fast, generic) = try Self.parsers()
+        for n in 0..<30_000 {
+            let sym = "S\(n < 9000 ? n : Int(rng.next() % 9000))"
+            func p() -> String { prices[Int(rng.next() % UInt64(prices.count))] }
+            let line = "Q,\(sym),\(p()),100,10:00:00.000001,1,1000,\(p()),5,\(p()),6,,,,\(p()),Cba,01,"
+            let (f, g) = Self.both(Array(line.utf8), &fast, &generic)
+            if f != g { Issue.record("\(line)"); break }
+        }
+        #expect(fast.symbols.misses > 9000)
     }
 
     /// Seeded mutations of default-fieldset lines (digits, separators, signs, dots, truncation).

@@ -77,6 +77,15 @@ import MarketData
         #expect(a.counters == p.counters)
     }
 
+    /// The fast path writes the trade and quote slots field by field (`Level1Fast.swift`): a field added
+    /// to `Trade` or `Quote` must be written there too, or it would keep the previous line's value.
+    @Test func slotsHaveTheFieldsTheFastPathWrites() {
+        let t = Trade(symbol: Symbol(unchecked: "X"), eventTime: 0, price: Price(raw: 0), size: 0)
+        let q = Quote(symbol: Symbol(unchecked: "X"), eventTime: 0, bid: Price(raw: 0), bidSize: 0, ask: Price(raw: 0), askSize: 0)
+        #expect(Mirror(reflecting: t).children.count == 14)
+        #expect(Mirror(reflecting: q).children.count == 10)
+    }
+
     /// Seeded mutations (as the fast-path tests): same value or same error, through one reused slot.
     @Test func mutatedLinesMatchParse() throws {
         var corpus = try Fixture.lines("level1_Q").map { Array($0.utf8) }

@@ -124,6 +124,61 @@ import MarketData
         #expect(accepted > 2_000 && refused > 1_000_000)
     }
 
+    /// `PriceShape.index` names a shape exactly for il and fl >= 1 with il + fl <= 8 (0 otherwise), and that
+    /// shape's `next` is the field's length plus the comma.
+    @Test func shapeIndexNamesOnlyRealShapes() {
+        for il in 0...9 {
+            for fl in -1...9 {  // -1: no dot
+                let len = fl < 0 ? il : il + 1 + fl
+                let k = PriceShape.index(start: 100, comma: 100 + len, intDigits: il)
+                if il >= 1 && fl >= 1 && il + fl <= 8 {
+                    #expect(k == il * 8 + fl && PriceShape.table.base[k].next == len + 1, "\(il).\(fl)")
+                } else {
+                    #expect(k == 0, "\(il).\(fl)")
+                }
+            }
+        }
+        #expect(PriceShape.table.base[0].next == PriceShape.none.next)
+    }
+
+    /// Every shape on its own text with one lane (each of the 16 bytes) set to each of the 256 values, and
+    /// two adjacent lanes set to bytes near the ones the shape expects: accepted exactly when the bytes
+    /// up to the comma are still the shape, with the text's value.
+    @Test func shapedPriceUnderEveryCorruption() {
+        let near: [UInt8] = [0x00, 0x2C, 0x2E, 0x2F, 0x30, 0x39, 0x3A, 0x7F, 0x80, 0xAC, 0xAE, 0xB0, 0xB9, 0xBA, 0xFF]
+        var checked = 0
+        for il in 1...7 {
+            for fl in 1...(8 - il) {
+                let shape = PriceShape.table.base[il * 8 + fl]
+                let text = Array(String(repeating: "7", count: il).utf8) + [46] + Array(String(repeating: "3", count: fl).utf8) + [44]
+                let base = text + [UInt8](repeating: 0x35, count: 16 - text.count)
+                func check(_ b: [UInt8]) {
+                    let w0 = b.withUnsafeBytes { Scan.word($0.baseAddress!) }
+                    let w1 = b.withUnsafeBytes { Scan.word($0.baseAddress! + 8) }
+                    let got = Scan.shapedPrice(w0, w1, shape)
+                    // The reference: the shape judged byte by byte on b[0...comma].
+                    let c = il + 1 + fl
+                    let ok = (0..<c).allSatisfy { $0 == il ? b[$0] == 46 : (b[$0] >= 48 && b[$0] <= 57) } && b[c] == 44
+                    var want: Int64?
+                    if ok {
+                        let digits = b[0..<il] + b[(il + 1)..<c]
+                        let v = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 48) }
+                        want = v * Scan.scale(fl)
+                    }
+                    #expect(got == want, "\(il).\(fl) \(b)")
+                    checked += 1
+                }
+                for lane in 0..<16 {
+                    for v in 0...255 { var b = base; b[lane] = UInt8(v); check(b) }
+                }
+                for lane in 0..<15 {
+                    for x in near { for y in near { var b = base; b[lane] = x; b[lane + 1] = y; check(b) } }
+                }
+            }
+        }
+        #expect(checked > 190_000)
+    }
+
     /// Default-fieldset lines whose seven prices are random (0-9 decimals, negative, empty, junk), with
     /// the line sometimes cut short so the line's end falls inside a price's 16 bytes: the fast path
     /// (value or error) must equal the generic path.
