@@ -43,8 +43,7 @@ public struct FieldCursor {
         // Eight bytes at a time while they are readable (a comma found at `end` is the trailing one).
         let n = line.count
         while i &+ 8 <= n {
-            let x = Scan.word(b + i) ^ 0x2C2C_2C2C_2C2C_2C2C
-            let z = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+            let z = Scan.firstZeroByteFlag(Scan.word(b + i) ^ 0x2C2C_2C2C_2C2C_2C2C)
             if z != 0 { i &+= z.trailingZeroBitCount &>> 3; break }
             i &+= 8
         }
@@ -439,13 +438,7 @@ public enum Scan {
         var v: UInt32 = 0
         var n = 0
         for b in f {
-            let d: UInt8
-            switch b {
-            case 48...57: d = b - 48
-            case 65...70: d = b - 55
-            case 97...102: d = b - 87
-            default: return nil
-            }
+            guard let d = hexDigit(b) else { return nil }
             if n < 8 { v = v << 4 | UInt32(d) }
             n += 1
         }

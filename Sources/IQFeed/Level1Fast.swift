@@ -156,8 +156,7 @@ enum L1Field {
         while true {
             let b = p[j]
             if b == 44 { break }
-            let d: UInt8
-            if b &- 48 <= 9 { d = b &- 48 } else if b &- 65 <= 5 { d = b &- 55 } else if b &- 97 <= 5 { d = b &- 87 } else { return -1 }
+            guard let d = Scan.hexDigit(b) else { return -1 }
             if j &- s < 8 { v = v << 4 | UInt32(d) }
             j &+= 1
         }

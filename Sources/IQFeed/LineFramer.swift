@@ -84,10 +84,8 @@ public struct LineFramer: ~Copyable {
             // Sixteen, then eight bytes at a time: the lowest flagged byte of the zero-byte test is the first LF
             // (a borrow only flags bytes above a real match).
             while i &+ 16 <= tail {
-                let a = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian ^ 0x0A0A_0A0A_0A0A_0A0A
-                let b = UnsafeRawPointer(base + i).loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian ^ 0x0A0A_0A0A_0A0A_0A0A
-                let za = (a &- 0x0101_0101_0101_0101) & ~a & 0x8080_8080_8080_8080
-                let zb = (b &- 0x0101_0101_0101_0101) & ~b & 0x8080_8080_8080_8080
+                let za = Scan.firstZeroByteFlag(Scan.word(base + i) ^ 0x0A0A_0A0A_0A0A_0A0A)
+                let zb = Scan.firstZeroByteFlag(Scan.word(base + (i &+ 8)) ^ 0x0A0A_0A0A_0A0A_0A0A)
                 if za | zb != 0 {
                     found = za != 0 ? i &+ (za.trailingZeroBitCount &>> 3) : i &+ 8 &+ (zb.trailingZeroBitCount &>> 3)
                     break
@@ -95,8 +93,7 @@ public struct LineFramer: ~Copyable {
                 i &+= 16
             }
             while found < 0 && i &+ 8 <= tail {
-                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian ^ 0x0A0A_0A0A_0A0A_0A0A
-                let z = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                let z = Scan.firstZeroByteFlag(Scan.word(base + i) ^ 0x0A0A_0A0A_0A0A_0A0A)
                 if z != 0 { found = i &+ (z.trailingZeroBitCount &>> 3); break }
                 i &+= 8
             }

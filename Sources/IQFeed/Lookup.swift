@@ -117,8 +117,7 @@ public struct LookupReplyParser: Sendable {
         guard n > 0, line.count > n else { return false }
         if prefixWords, let b = line.baseAddress {
             // Two (overlapping) 8-byte compares instead of a byte loop.
-            return b.loadUnaligned(as: UInt64.self).littleEndian == prefixHead
-                && b.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self).littleEndian == prefixTail
+            return Scan.word(b) == prefixHead && Scan.word(b + (n &- 8)) == prefixTail
         }
         return dataPrefix.withUnsafeBytes { p in
             guard let a = p.baseAddress, let b = line.baseAddress else { return false }

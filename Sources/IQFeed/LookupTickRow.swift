@@ -73,7 +73,7 @@ extension LookupReplyParser {
         var s = start
         // Timestamp: 26 bytes, then a comma (checked by time15 at s + 26).
         guard s &+ 27 <= n else { return nil }
-        let dh = UnsafeRawPointer(p + s).loadUnaligned(as: UInt64.self)
+        let dh = Scan.word(p + s)
         let dt = UnsafeRawPointer(p + (s &+ 8)).loadUnaligned(as: UInt16.self)
         if !(rowDate.known && dh == rowDate.head && dt == rowDate.tail) {
             guard let d = Scan.isoDate(UnsafeRawBufferPointer(start: p + s, count: 10)) else { return nil }
@@ -103,13 +103,7 @@ extension LookupReplyParser {
             guard k < n, k &- s <= 8 else { return nil }
             let c = p[k]
             if c == 44 { break }
-            let d: UInt8
-            switch c {
-            case 48...57: d = c &- 48
-            case 65...70: d = c &- 55
-            case 97...102: d = c &- 87
-            default: return nil
-            }
+            guard let d = Scan.hexDigit(c) else { return nil }
             cond = cond &<< 4 | UInt32(d)
             k &+= 1
         }
